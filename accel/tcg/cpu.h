@@ -1,0 +1,54 @@
+/* The part of every guest CPU state that the execution engine itself uses.
+ * A frontend's CPU struct starts with a `struct cpu_head` (at offset 0); IR
+ * globals are bound to fields after it.  Backends reach these fields at fixed
+ * offsets from the CPU-state pointer they keep in a host register. */
+#ifndef FERRY_TCG_CPU_H
+#define FERRY_TCG_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tb;
+
+/* Direct-mapped jump cache in front of the global hash table, probed inline by
+ * goto_ptr.  An empty entry has tb == NULL and pc == JC_EMPTY_PC. */
+#define JC_BITS 12
+#define JC_SIZE (1u << JC_BITS)
+#define JC_EMPTY_PC (~0ull)
+struct jc_entry {
+    uint64_t pc;
+    uint64_t flags;   /* cpu-mode flags, zero-extended */
+    const void *host; /* backend entry point of the block (JIT: RX code) */
+    struct tb *tb;
+};
+_Static_assert(sizeof(struct jc_entry) == 32, "backends index the jump cache by << 5");
+
+/* The hash every user of the jump cache must compute the same way
+ * (the x86-64 JIT emits exactly these steps: xor, shift, and). */
+static inline uint32_t jc_hash(uint64_t pc)
+{
+    return (uint32_t)((pc ^ (pc >> JC_BITS)) >> 1) & (JC_SIZE - 1);
+}
+
+struct cpu_head {
+    uint64_t pc;          /* guest pc to run next (written at every block exit) */
+    uint32_t flags;       /* cpu-mode flags: part of the block key */
+    volatile int32_t exit_request; /* nonzero: blocks exit with IR_EXIT_request at entry */
+    struct tb *last_tb;   /* IR_EXIT_chain: the block that exited ...    */
+    uint32_t last_slot;   /*   ... and which of its goto_tb slots        */
+    uint32_t pad0;
+    uint8_t *guest_base;  /* host address of guest address 0 */
+    struct jc_entry *jmp_cache; /* JC_SIZE entries */
+    uint64_t insn_count;  /* optional statistics; engines may leave it 0 */
+};
+
+#define CPU_HEAD_PC offsetof(struct cpu_head, pc)
+#define CPU_HEAD_FLAGS offsetof(struct cpu_head, flags)
+#define CPU_HEAD_EXIT_REQUEST offsetof(struct cpu_head, exit_request)
+#define CPU_HEAD_LAST_TB offsetof(struct cpu_head, last_tb)
+#define CPU_HEAD_LAST_SLOT offsetof(struct cpu_head, last_slot)
+#define CPU_HEAD_GUEST_BASE offsetof(struct cpu_head, guest_base)
+#define CPU_HEAD_JMP_CACHE offsetof(struct cpu_head, jmp_cache)
+#define CPU_HEAD_SIZE sizeof(struct cpu_head)
+
+#endif
