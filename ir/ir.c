@@ -274,7 +274,8 @@ int ir_emit(struct ir_func *f, enum ir_op op, const ir_ref *args, unsigned nargs
     in->nout = (uint8_t)nout;
     in->nin = (uint8_t)nin;
     in->ncarg = (uint8_t)ncargs;
-    memcpy(in->args, args, nargs * sizeof(ir_ref));
+    if (nargs) /* args may be NULL when there are none (memcpy needs non-NULL) */
+        memcpy(in->args, args, nargs * sizeof(ir_ref));
     if (ncargs)
         memcpy(in->carg, cargs, ncargs * sizeof(int64_t));
     return (int)f->ninsns++;

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine:
+#   ./setup.sh demo   install what is missing, build, run the bundled demo
+#   ./setup.sh test   install what is missing, build, run the whole test suite
+#                     (normal build, then the ASan+UBSan build)
+# Set FERRY_NO_ASAN=1 to skip the sanitizer half of `test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(build-essential cmake pkg-config libcapstone-dev libffi-dev check linux-libc-dev)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return
+    fi
+    echo "setup: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+}
+
+build() { # build DIR [cmake args...]
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$dir" -j"$JOBS"
+}
+
+cmd=${1:-demo}
+case "$cmd" in
+demo)
+    install_missing
+    build build
+    echo
+    echo "== ferry ir: a bundled IR program (examples/demo.fir), optimized, on both backends =="
+    ./build/cli/ferry ir -d ir_opt,out_asm --stats examples/demo.fir
+    ;;
+test)
+    install_missing
+    build build
+    (cd build && ctest -j"$JOBS" --output-on-failure)
+    if [ "${FERRY_NO_ASAN:-0}" != 1 ]; then
+        echo "== the same suite under AddressSanitizer + UndefinedBehaviorSanitizer =="
+        build build-asan -DFERRY_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+        (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+            ctest -j"$JOBS" --output-on-failure)
+    fi
+    ;;
+*)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac
