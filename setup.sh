@@ -2,25 +2,36 @@
 # One entry point for a fresh Debian 12 machine:
 #   ./setup.sh demo   install what is missing, build, run the bundled demo
 #   ./setup.sh test   install what is missing, build, run the whole test suite
-#                     (normal build, then the ASan+UBSan build)
+#                     (normal build, then the ASan+UBSan build, which also runs
+#                     the libFuzzer targets for a bounded time)
 # Set FERRY_NO_ASAN=1 to skip the sanitizer half of `test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(build-essential cmake pkg-config libcapstone-dev libffi-dev check linux-libc-dev)
+# gcc-aarch64-linux-gnu builds the AArch64 guest programs (tests/guest/aarch64);
+# apt-get download fetches busybox-static:arm64 for the busybox tests (tests/user).
+PACKAGES=(build-essential cmake pkg-config libcapstone-dev libffi-dev check linux-libc-dev clang
+          gcc-aarch64-linux-gnu)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() {
-    local missing=()
+    local missing=() update=0
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    # the busybox tests download Debian's arm64 busybox-static (apt-get download)
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        echo "setup: adding the arm64 architecture to dpkg (for busybox-static:arm64)"
+        $sudo dpkg --add-architecture arm64
+        update=1
+    fi
     for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
     if [ ${#missing[@]} -eq 0 ]; then
+        [ $update -eq 0 ] || $sudo apt-get update -q
         return
     fi
     echo "setup: installing ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 }
@@ -47,7 +58,7 @@ test)
     (cd build && ctest -j"$JOBS" --output-on-failure)
     if [ "${FERRY_NO_ASAN:-0}" != 1 ]; then
         echo "== the same suite under AddressSanitizer + UndefinedBehaviorSanitizer =="
-        build build-asan -DFERRY_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+        build build-asan -DFERRY_SANITIZE=ON -DFERRY_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
         (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
             ctest -j"$JOBS" --output-on-failure)
     fi

@@ -42,6 +42,12 @@ struct ferry_backend {
      * dest is NULL.  Must be safe to call while no block is running. */
     void (*patch_jmp)(void *state, struct code_buf *cb, struct tb *tb, unsigned slot,
                       const struct tb *dest);
+    /* Optional; NULL when the host pc of a fault is itself in the block's code
+     * (a JIT).  After a synchronous host fault on this thread while exec ran:
+     * the address in the code buffer's executable view of the block code that
+     * faulted (for tcg_find_tb_by_host_pc / tb_guest_pc), or NULL if the fault
+     * was not in a guest memory access of block code (e.g. inside a helper). */
+    const uint8_t *(*fault_pc)(void *state);
 };
 
 extern const struct ferry_backend backend_x86_64; /* backend/x86_64 */

@@ -10,5 +10,5 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 cmake --build "$build" -j2 --target ferry-ir-bench >/dev/null
 echo "host: $(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//'), $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "(timings are only comparable at a low load average)"
+echo "(thread CPU time; still best compared at a low load average)"
 exec "$build/bench/ferry-ir-bench" "$@"

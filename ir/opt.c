@@ -35,7 +35,7 @@ static int ir_opt_run(struct ir_func *f, enum ir_pass p, bool verify, FILE *log)
             abort();
         }
     }
-    if (log) {
+    if (log && changed) { /* a pass that changed nothing adds nothing to read */
         fprintf(log, "-- after %s\n", ir_pass_names[p]);
         ir_print(log, f);
     }

@@ -28,12 +28,12 @@ _Static_assert(KVM_PROBE_ok == 0, "KVM_PROBE_ok first: a zeroed probe is usable"
 
 struct kvm_probe {
     enum kvm_probe_status status;
-    int fd;              /* open /dev/kvm (usable only), else -1 */
-    int err;             /* errno of the failing step, 0 if none */
-    int api_version;     /* -1 until read */
+    int fd;                  /* open /dev/kvm (usable only), else -1 */
+    int err;                 /* errno of the failing step, 0 if none */
+    int api_version;         /* -1 until read */
     const char *missing_cap; /* KVM_CAP_* name when status is missing_cap */
     char path[256];
-    char msg[512];       /* one line a person can act on ("" when ok) */
+    char msg[512]; /* one line a person can act on ("" when ok) */
 };
 
 /* The ioctl kvm_probe_fd uses; tests substitute a fake. */
@@ -47,6 +47,8 @@ int kvm_probe(const char *path, struct kvm_probe *p);
 /* The checks after open(), on an open fd, with an injectable ioctl. */
 int kvm_probe_fd(int fd, struct kvm_probe *p, kvm_ioctl_fn ioctl_fn);
 const char *kvm_probe_status_name(enum kvm_probe_status s);
+/* The summary column of kvm_probe.def ("no KVM device (ENOENT)"). */
+const char *kvm_probe_status_summary(enum kvm_probe_status s);
 /* The capabilities the engine requires, in the order they are checked.
  * Index i in 0..kvm_required_cap_count()-1. */
 unsigned kvm_required_cap_count(void);
@@ -66,9 +68,9 @@ void kvm_host_info_print(const struct kvm_host_info *h, FILE *f);
 struct kvm_vm;
 
 struct kvm_vm_options {
-    bool stats;   /* count exits and time KVM_RUN (kvm_vm_print_stats) */
-    bool catch_signals; /* SIGINT/SIGTERM stop the vCPU (the CLI sets it) */
-    int error_status;   /* exit status recorded in pc->status when the vCPU fails */
+    bool stats;               /* count exits and time KVM_RUN (kvm_vm_print_stats) */
+    bool catch_signals;       /* SIGINT/SIGTERM stop the vCPU (the CLI sets it) */
+    int error_status;         /* exit status recorded in pc->status when the vCPU fails */
     void (*abort_hook)(void); /* called before a second Ctrl-C ends the process at once */
 };
 
@@ -87,6 +89,17 @@ int kvm_vm_run(struct kvm_vm *vm);
 void kvm_vm_print_stats(const struct kvm_vm *vm, FILE *f);
 void kvm_vm_free(struct kvm_vm *vm);
 
+/* ---- exit dispatch (the run loop's, exposed for tests) ------------------- */
+struct kvm_run;
+/* KVM_EXIT_IO: every one of run->io.count items (string/rep I/O) of
+ * run->io.size bytes to or from the bus, stopping early once `st` is no longer
+ * running (a debug-exit in the middle of a rep outs).  -1 if the exit is
+ * malformed: size not 1, 2 or 4, or data outside the run_size-byte run area. */
+int kvm_io_dispatch(struct kvm_run *run, size_t run_size, struct bus *bus,
+                    const struct machine_status *st);
+/* KVM_EXIT_MMIO: one access of run->mmio.len (1..8, else -1) bytes. */
+int kvm_mmio_dispatch(struct kvm_run *run, struct bus *bus);
+
 /* ---- diagnostics ----------------------------------------------------------- */
 struct kvm_regs;
 struct kvm_sregs;
@@ -96,7 +109,6 @@ void kvm_dump_state(const struct kvm_regs *r, const struct kvm_sregs *s, FILE *f
  * (buf used then). */
 const char *kvm_exit_name(unsigned reason, char *buf, size_t len);
 /* Fill kvm_regs/kvm_sregs from the engine-neutral boot state. */
-void kvm_state_from_boot(const struct x86_boot_state *st, struct kvm_regs *r,
-                         struct kvm_sregs *s);
+void kvm_state_from_boot(const struct x86_boot_state *st, struct kvm_regs *r, struct kvm_sregs *s);
 
 #endif

@@ -22,9 +22,20 @@ static const char *const probe_names[KVM_PROBE_STATUS_COUNT] = {
 #undef KVM_PROBE
 };
 
+static const char *const probe_summaries[KVM_PROBE_STATUS_COUNT] = {
+#define KVM_PROBE(name, summary) summary,
+#include "kvm_probe.def"
+#undef KVM_PROBE
+};
+
 const char *kvm_probe_status_name(enum kvm_probe_status s)
 {
     return s < KVM_PROBE_STATUS_COUNT ? probe_names[s] : "?";
+}
+
+const char *kvm_probe_status_summary(enum kvm_probe_status s)
+{
+    return s < KVM_PROBE_STATUS_COUNT ? probe_summaries[s] : "?";
 }
 
 struct cap_req {
@@ -39,10 +50,7 @@ static const struct cap_req cap_reqs[] = {
 #undef KVM_CAP_REQ
 };
 
-unsigned kvm_required_cap_count(void)
-{
-    return sizeof(cap_reqs) / sizeof(cap_reqs[0]);
-}
+unsigned kvm_required_cap_count(void) { return sizeof(cap_reqs) / sizeof(cap_reqs[0]); }
 
 int kvm_required_cap(unsigned i, const char **name, const char **why)
 {
@@ -117,8 +125,8 @@ int kvm_probe_fd(int fd, struct kvm_probe *p, kvm_ioctl_fn ioctl_fn)
         p->err = v < 0 ? errno : 0;
         if (v < 0)
             snprintf(p->msg, sizeof(p->msg),
-                     "%s does not answer KVM_GET_API_VERSION (%s): it is not a KVM device",
-                     p->path, strerror(p->err));
+                     "%s does not answer KVM_GET_API_VERSION (%s): it is not a KVM device", p->path,
+                     strerror(p->err));
         else
             snprintf(p->msg, sizeof(p->msg),
                      "%s speaks KVM API version %d; ferry needs version %d (the stable API "
@@ -133,9 +141,8 @@ int kvm_probe_fd(int fd, struct kvm_probe *p, kvm_ioctl_fn ioctl_fn)
             p->status = KVM_PROBE_missing_cap;
             p->missing_cap = c->name;
             if (c->min > 1 && r > 0)
-                snprintf(p->msg, sizeof(p->msg),
-                         "%s: %s is %d, ferry needs at least %d (%s)", p->path, c->name, r,
-                         c->min, c->why);
+                snprintf(p->msg, sizeof(p->msg), "%s: %s is %d, ferry needs at least %d (%s)",
+                         p->path, c->name, r, c->min, c->why);
             else
                 snprintf(p->msg, sizeof(p->msg),
                          "%s lacks %s, needed for %s: the host kernel's KVM is too old or "
@@ -201,8 +208,8 @@ void kvm_host_info(struct kvm_host_info *h)
 
 void kvm_host_info_print(const struct kvm_host_info *h, FILE *f)
 {
-    fprintf(f, "host CPU: vmx %s, svm %s, running under a hypervisor: %s\n",
-            h->vmx ? "yes" : "no", h->svm ? "yes" : "no", h->hypervisor ? "yes" : "no");
+    fprintf(f, "host CPU: vmx %s, svm %s, running under a hypervisor: %s\n", h->vmx ? "yes" : "no",
+            h->svm ? "yes" : "no", h->hypervisor ? "yes" : "no");
     if (h->pvm)
         fprintf(f, "KVM backend: PVM (software): 64-bit CPL3 guest code runs natively, "
                    "CPL0, 32-bit and real-mode code is emulated (much slower)\n");

@@ -26,16 +26,16 @@ struct kvm_port_count {
 
 struct kvm_stats {
     uint64_t exits[KVM_STATS_REASONS];
-    uint64_t runs;          /* KVM_RUN calls */
-    uint64_t eintr;         /* KVM_RUN interrupted by a signal */
+    uint64_t runs;  /* KVM_RUN calls */
+    uint64_t eintr; /* KVM_RUN interrupted by a signal */
     uint64_t pio_in, pio_out, pio_string, pio_items;
     uint64_t mmio_read, mmio_write;
     struct kvm_port_count ports[KVM_STATS_PORTS];
     uint64_t ports_other;
-    uint64_t create_ns;     /* kvm_vm_create: start */
-    uint64_t first_run_ns;  /* first KVM_RUN */
-    uint64_t end_ns;        /* the run loop ended */
-    uint64_t in_run_ns;     /* summed time inside KVM_RUN */
+    uint64_t create_ns;    /* kvm_vm_create: start */
+    uint64_t first_run_ns; /* first KVM_RUN */
+    uint64_t end_ns;       /* the run loop ended */
+    uint64_t in_run_ns;    /* summed time inside KVM_RUN */
 };
 
 struct kvm_vm {

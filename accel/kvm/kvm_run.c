@@ -111,58 +111,70 @@ static int handle_internal_error(struct kvm_vm *vm)
                      internal_error_name(sub), n ? "; data:" : "", data, hint);
 }
 
+int kvm_io_dispatch(struct kvm_run *run, size_t run_size, struct bus *bus,
+                    const struct machine_status *st)
+{
+    unsigned size = run->io.size, count = run->io.count;
+    /* The data sits in the run area; never trust it to fit. */
+    if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > run_size ||
+        (uint64_t)count * size > run_size - run->io.data_offset)
+        return -1;
+    uint8_t *data = (uint8_t *)run + run->io.data_offset;
+    for (unsigned i = 0; i < count && machine_running(st); i++) {
+        uint64_t v = 0;
+        if (run->io.direction == KVM_EXIT_IO_OUT) {
+            memcpy(&v, data + (size_t)i * size, size);
+            bus_write(bus, BUS_PIO, run->io.port, v, size);
+        } else {
+            v = bus_read(bus, BUS_PIO, run->io.port, size);
+            memcpy(data + (size_t)i * size, &v, size);
+        }
+    }
+    return 0;
+}
+
+int kvm_mmio_dispatch(struct kvm_run *run, struct bus *bus)
+{
+    unsigned len = run->mmio.len;
+    if (len < 1 || len > 8)
+        return -1;
+    uint64_t v = 0;
+    if (run->mmio.is_write) {
+        memcpy(&v, run->mmio.data, len);
+        bus_write(bus, BUS_MMIO, run->mmio.phys_addr, v, len);
+    } else {
+        v = bus_read(bus, BUS_MMIO, run->mmio.phys_addr, len);
+        memcpy(run->mmio.data, &v, len);
+    }
+    return 0;
+}
+
 static void handle_io(struct kvm_vm *vm)
 {
     struct kvm_run *run = vm->run;
-    unsigned size = run->io.size, count = run->io.count;
-    uint16_t port = run->io.port;
     if (run->io.direction == KVM_EXIT_IO_OUT)
         vm->stats.pio_out++;
     else
         vm->stats.pio_in++;
-    if (count > 1)
+    if (run->io.count > 1)
         vm->stats.pio_string++;
-    vm->stats.pio_items += count;
-    count_port(&vm->stats, port);
-    /* The data sits in the run area; never trust it to fit. */
-    if ((size != 1 && size != 2 && size != 4) || run->io.data_offset > vm->run_size ||
-        (uint64_t)count * size > vm->run_size - run->io.data_offset) {
-        vcpu_fail(vm, "KVM reported a malformed port I/O exit (port %#x, size %u, count %u)", port,
-                  size, count);
-        return;
-    }
-    uint8_t *data = (uint8_t *)run + run->io.data_offset;
-    for (unsigned i = 0; i < count && machine_running(&vm->pc->status); i++) {
-        uint64_t v = 0;
-        if (run->io.direction == KVM_EXIT_IO_OUT) {
-            memcpy(&v, data + (size_t)i * size, size);
-            bus_write(&vm->pc->bus, BUS_PIO, port, v, size);
-        } else {
-            v = bus_read(&vm->pc->bus, BUS_PIO, port, size);
-            memcpy(data + (size_t)i * size, &v, size);
-        }
-    }
+    vm->stats.pio_items += run->io.count;
+    count_port(&vm->stats, run->io.port);
+    if (kvm_io_dispatch(run, vm->run_size, &vm->pc->bus, &vm->pc->status) < 0)
+        vcpu_fail(vm, "KVM reported a malformed port I/O exit (port %#x, size %u, count %u)",
+                  run->io.port, run->io.size, run->io.count);
 }
 
 static void handle_mmio(struct kvm_vm *vm)
 {
     struct kvm_run *run = vm->run;
-    unsigned len = run->mmio.len;
-    if (len < 1 || len > 8) {
-        vcpu_fail(vm, "KVM reported a malformed MMIO exit (address %#llx, length %u)",
-                  (unsigned long long)run->mmio.phys_addr, len);
-        return;
-    }
-    uint64_t v = 0;
-    if (run->mmio.is_write) {
+    if (run->mmio.is_write)
         vm->stats.mmio_write++;
-        memcpy(&v, run->mmio.data, len);
-        bus_write(&vm->pc->bus, BUS_MMIO, run->mmio.phys_addr, v, len);
-    } else {
+    else
         vm->stats.mmio_read++;
-        v = bus_read(&vm->pc->bus, BUS_MMIO, run->mmio.phys_addr, len);
-        memcpy(run->mmio.data, &v, len);
-    }
+    if (kvm_mmio_dispatch(run, &vm->pc->bus) < 0)
+        vcpu_fail(vm, "KVM reported a malformed MMIO exit (address %#llx, length %u)",
+                  (unsigned long long)run->mmio.phys_addr, run->mmio.len);
 }
 
 static void handle_hlt(struct kvm_vm *vm)
@@ -172,8 +184,9 @@ static void handle_hlt(struct kvm_vm *vm)
         /* Nothing raises interrupts on this machine yet, so waiting would
          * hang forever: end the run, but say so. */
         uart_flush(&vm->pc->com1);
-        fprintf(stderr, "ferry vm: the guest halted with interrupts enabled at rip %#llx; no "
-                        "device raises interrupts yet, so the run ends here\n",
+        fprintf(stderr,
+                "ferry vm: the guest halted with interrupts enabled at rip %#llx; no "
+                "device raises interrupts yet, so the run ends here\n",
                 (unsigned long long)r.rip);
     }
     machine_stop(&vm->pc->status, MACHINE_halted, 0, 0);
@@ -202,8 +215,9 @@ static int handle_exit(struct kvm_vm *vm)
         return vcpu_fail(vm, "the guest triple-faulted (KVM_EXIT_SHUTDOWN): an exception "
                              "could not be delivered (no usable IDT, or a fault in the handler)");
     case KVM_EXIT_FAIL_ENTRY:
-        return vcpu_fail(vm, "KVM could not enter the guest (KVM_EXIT_FAIL_ENTRY, hardware "
-                             "entry failure reason %#llx): the vCPU state is invalid",
+        return vcpu_fail(vm,
+                         "KVM could not enter the guest (KVM_EXIT_FAIL_ENTRY, hardware "
+                         "entry failure reason %#llx): the vCPU state is invalid",
                          (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
     case KVM_EXIT_INTERNAL_ERROR:
         return handle_internal_error(vm);
@@ -341,10 +355,7 @@ int kvm_vm_run(struct kvm_vm *vm)
     return r;
 }
 
-static double ms(uint64_t ns)
-{
-    return (double)ns / 1e6;
-}
+static double ms(uint64_t ns) { return (double)ns / 1e6; }
 
 void kvm_vm_print_stats(const struct kvm_vm *vm, FILE *f)
 {
@@ -356,16 +367,16 @@ void kvm_vm_print_stats(const struct kvm_vm *vm, FILE *f)
     for (unsigned i = 0; i < KVM_STATS_REASONS; i++)
         total_exits += s->exits[i];
     fprintf(f, "== kvm stats ==\n");
-    fprintf(f, "time: VM setup %.3f ms, run %.3f ms: inside KVM_RUN %.3f ms (%.1f%%), in ferry "
-               "%.3f ms\n",
-            ms(setup), ms(run), ms(s->in_run_ns), run ? 100.0 * (double)s->in_run_ns / (double)run : 0.0,
-            ms(ferry));
+    fprintf(f,
+            "time: VM setup %.3f ms, run %.3f ms: inside KVM_RUN %.3f ms (%.1f%%), in ferry "
+            "%.3f ms\n",
+            ms(setup), ms(run), ms(s->in_run_ns),
+            run ? 100.0 * (double)s->in_run_ns / (double)run : 0.0, ms(ferry));
     fprintf(f, "exits: %llu in %llu KVM_RUN calls (%llu interrupted by signals)",
             (unsigned long long)total_exits, (unsigned long long)s->runs,
             (unsigned long long)s->eintr);
     if (total_exits)
-        fprintf(f, ", %.2f us per exit round trip on average",
-                (double)run / 1e3 / (double)total_exits);
+        fprintf(f, ", %.2f us of run time per exit", (double)run / 1e3 / (double)total_exits);
     fprintf(f, "\n");
     char buf[32];
     for (unsigned i = 0; i < KVM_STATS_REASONS; i++)

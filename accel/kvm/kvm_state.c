@@ -42,8 +42,7 @@ static void seg_from_boot(struct kvm_segment *k, const struct x86_segment *s)
     k->unusable = s->unusable;
 }
 
-void kvm_state_from_boot(const struct x86_boot_state *st, struct kvm_regs *r,
-                         struct kvm_sregs *s)
+void kvm_state_from_boot(const struct x86_boot_state *st, struct kvm_regs *r, struct kvm_sregs *s)
 {
     memset(r, 0, sizeof(*r));
     r->rax = st->rax, r->rbx = st->rbx, r->rcx = st->rcx, r->rdx = st->rdx;
@@ -83,8 +82,8 @@ static void dump_flags(uint64_t fl, FILE *f)
     static const struct {
         unsigned bit;
         const char *name;
-    } bits[] = {{0, "CF"},  {2, "PF"},  {4, "AF"},  {6, "ZF"},  {7, "SF"},  {8, "TF"},
-                {9, "IF"},  {10, "DF"}, {11, "OF"}, {14, "NT"}, {16, "RF"}, {17, "VM"},
+    } bits[] = {{0, "CF"},  {2, "PF"},   {4, "AF"},   {6, "ZF"},  {7, "SF"},  {8, "TF"},
+                {9, "IF"},  {10, "DF"},  {11, "OF"},  {14, "NT"}, {16, "RF"}, {17, "VM"},
                 {18, "AC"}, {19, "VIF"}, {20, "VIP"}, {21, "ID"}};
     fprintf(f, "rflags %016llx [", (unsigned long long)fl);
     const char *sep = "";
@@ -116,18 +115,14 @@ static const char *cpu_mode(const struct kvm_sregs *s)
 void kvm_dump_state(const struct kvm_regs *r, const struct kvm_sregs *s, FILE *f)
 {
     fprintf(f, "vCPU state (%s, CPL%u):\n", cpu_mode(s), s->cs.dpl);
-    fprintf(f, "rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
-            (unsigned long long)r->rax, (unsigned long long)r->rbx, (unsigned long long)r->rcx,
-            (unsigned long long)r->rdx);
-    fprintf(f, "rsi %016llx rdi %016llx rsp %016llx rbp %016llx\n",
-            (unsigned long long)r->rsi, (unsigned long long)r->rdi, (unsigned long long)r->rsp,
-            (unsigned long long)r->rbp);
-    fprintf(f, "r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n",
-            (unsigned long long)r->r8, (unsigned long long)r->r9, (unsigned long long)r->r10,
-            (unsigned long long)r->r11);
-    fprintf(f, "r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n",
-            (unsigned long long)r->r12, (unsigned long long)r->r13, (unsigned long long)r->r14,
-            (unsigned long long)r->r15);
+    fprintf(f, "rax %016llx rbx %016llx rcx %016llx rdx %016llx\n", (unsigned long long)r->rax,
+            (unsigned long long)r->rbx, (unsigned long long)r->rcx, (unsigned long long)r->rdx);
+    fprintf(f, "rsi %016llx rdi %016llx rsp %016llx rbp %016llx\n", (unsigned long long)r->rsi,
+            (unsigned long long)r->rdi, (unsigned long long)r->rsp, (unsigned long long)r->rbp);
+    fprintf(f, "r8  %016llx r9  %016llx r10 %016llx r11 %016llx\n", (unsigned long long)r->r8,
+            (unsigned long long)r->r9, (unsigned long long)r->r10, (unsigned long long)r->r11);
+    fprintf(f, "r12 %016llx r13 %016llx r14 %016llx r15 %016llx\n", (unsigned long long)r->r12,
+            (unsigned long long)r->r13, (unsigned long long)r->r14, (unsigned long long)r->r15);
     fprintf(f, "rip %016llx ", (unsigned long long)r->rip);
     dump_flags(r->rflags, f);
     dump_seg("cs", &s->cs, f);
@@ -141,9 +136,8 @@ void kvm_dump_state(const struct kvm_regs *r, const struct kvm_sregs *s, FILE *f
     fprintf(f, "gdt base=%016llx limit=%04x  idt base=%016llx limit=%04x\n",
             (unsigned long long)s->gdt.base, s->gdt.limit, (unsigned long long)s->idt.base,
             s->idt.limit);
-    fprintf(f, "cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx\n",
-            (unsigned long long)s->cr0, (unsigned long long)s->cr2, (unsigned long long)s->cr3,
-            (unsigned long long)s->cr4);
+    fprintf(f, "cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx\n", (unsigned long long)s->cr0,
+            (unsigned long long)s->cr2, (unsigned long long)s->cr3, (unsigned long long)s->cr4);
     fprintf(f, "cr8 %016llx efer %016llx apic_base %016llx\n", (unsigned long long)s->cr8,
             (unsigned long long)s->efer, (unsigned long long)s->apic_base);
 }

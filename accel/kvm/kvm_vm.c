@@ -65,8 +65,8 @@ static int setup_cpuid(struct kvm_vm *vm, char *err, size_t errlen)
     for (unsigned i = 0; i < c->nent; i++) {
         struct kvm_cpuid_entry2 *e = &c->entries[i];
         if (e->function == 1) {
-            e->ecx |= 1u << 31;     /* running under a hypervisor */
-            e->ebx &= 0x00ffffffu;  /* initial APIC ID = 0 */
+            e->ecx |= 1u << 31;    /* running under a hypervisor */
+            e->ebx &= 0x00ffffffu; /* initial APIC ID = 0 */
         }
     }
     int r = ioctl_retry(vm->vcpu_fd, KVM_SET_CPUID2, (unsigned long)c);
@@ -192,7 +192,8 @@ struct kvm_vm *kvm_vm_create(int kvm_fd, struct pc_machine *pc, const struct x86
     }
     int size = ioctl_retry(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (size < (int)sizeof(struct kvm_run)) {
-        set_err(err, errlen, "KVM_GET_VCPU_MMAP_SIZE: %s", size < 0 ? strerror(errno) : "too small");
+        set_err(err, errlen, "KVM_GET_VCPU_MMAP_SIZE: %s",
+                size < 0 ? strerror(errno) : "too small");
         goto fail;
     }
     vm->run_size = (size_t)size;

@@ -105,8 +105,9 @@ int vm_run(const struct vm_options *o)
 {
     uint64_t t_start = now_ns();
     if (o->accel == VM_ACCEL_TCG) {
-        fprintf(stderr, "ferry vm: --accel=tcg: %s; use --accel=kvm (or auto) where KVM is "
-                        "usable\n",
+        fprintf(stderr,
+                "ferry vm: --accel=tcg: %s; use --accel=kvm (or auto) where KVM is "
+                "usable\n",
                 tcg_missing);
         return VM_STATUS_CANNOT_RUN;
     }
@@ -197,7 +198,8 @@ int vm_probe_report(const char *kvm_dev, FILE *f)
         close(p.fd);
         return 0;
     }
-    fprintf(f, "KVM: not usable (%s): %s\n", kvm_probe_status_name(p.status), p.msg);
+    fprintf(f, "KVM: not usable (%s: %s): %s\n", kvm_probe_status_name(p.status),
+            kvm_probe_status_summary(p.status), p.msg);
     fprintf(f, "--accel=auto has no engine: %s\n", tcg_missing);
     return 1;
 }

@@ -13,7 +13,7 @@
 
 #include "../../util/log.h"
 
-#define TB_CHUNK 1024u              /* blocks per arena chunk */
+#define TB_CHUNK 1024u                /* blocks per arena chunk */
 #define NODE_CHUNK ((size_t)64 << 10) /* bytes per page-node arena chunk */
 #define HASH_MIN 4096u
 #define PAGES_MIN 1024u
@@ -360,6 +360,11 @@ static void arena_free_pcmaps(struct tcg_ctx *ctx)
 
 void tcg_fini(struct tcg_ctx *ctx)
 {
+    for (size_t i = 0; i < ctx->ncpus; i++) { /* cpus not unregistered by tcg_cpu_fini */
+        free(ctx->cpus[i]->jmp_cache);
+        ctx->cpus[i]->jmp_cache = NULL;
+        ctx->cpus[i]->last_tb = NULL;
+    }
     arena_free_pcmaps(ctx);
     for (size_t i = 0; i < ctx->ntb_chunks; i++)
         free(ctx->tb_chunks[i]);
@@ -415,8 +420,8 @@ void tcg_invalidate_tb(struct tcg_ctx *ctx, struct tb *tb)
         next = j->in_next;
         j->in_next = NULL;
         j->dest = NULL;
-        ctx->backend->patch_jmp(ctx->backend_state, &ctx->cb, j->src,
-                                (unsigned)(j - j->src->jmp), NULL);
+        ctx->backend->patch_jmp(ctx->backend_state, &ctx->cb, j->src, (unsigned)(j - j->src->jmp),
+                                NULL);
     }
     tb->in_first = NULL;
     /* outgoing jumps: leave the dests' lists (and exit to the loop if the block
@@ -517,14 +522,14 @@ static int tb_build_ir(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags, unsigne
     if (ctx->config.opt_mask) {
         FILE *log = log_enabled(LOG_ir_opt) ? log_out() : NULL;
         if (log)
-            fprintf(log, "IR after optimization, pc=0x%" PRIx64 " flags=0x%x:\n", pc, flags);
+            fprintf(log, "IR passes, pc=0x%" PRIx64 " flags=0x%x:\n", pc, flags);
         if (ir_optimize(f, ctx->config.opt_mask, ctx->config.verify, log) < 0) {
             tcg_set_error(ctx, -EINVAL, "optimizer failed on the block at pc 0x%" PRIx64, pc);
             return ctx->err;
         }
         if (f->err) {
-            tcg_set_error(ctx, -EINVAL, "optimizer failed on the block at pc 0x%" PRIx64 ": %s",
-                          pc, f->errmsg);
+            tcg_set_error(ctx, -EINVAL, "optimizer failed on the block at pc 0x%" PRIx64 ": %s", pc,
+                          f->errmsg);
             return ctx->err;
         }
     }
@@ -597,8 +602,6 @@ static struct tb *tb_gen(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags)
             tb->flags = flags;
             tb->guest_size = guest_size ? guest_size : 1;
             tb->guest_insns = ninsns;
-            if (asm_log)
-                fprintf(asm_log, "OUT pc=0x%" PRIx64 " flags=0x%x:\n", pc, flags);
             int r = ctx->backend->compile(ctx->backend_state, &ctx->cb, f, tb, asm_log);
             if (r == BACKEND_OK) {
                 if (tb_commit(ctx, tb) < 0) {

@@ -1,6 +1,7 @@
 /* The frontend-independent execution loop: run blocks through backend->exec,
  * chain direct jumps as they are first taken, refill the jump cache on indirect
  * misses, and hand every other exit to the caller. */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -26,9 +27,8 @@ static void tcg_chain(struct tcg_ctx *ctx, struct tb *src, unsigned slot, struct
 static bool tcg_can_chain(const struct tcg_ctx *ctx, uint64_t gen, const struct tb *src,
                           unsigned slot, const struct tb *dest)
 {
-    return gen == ctx->generation && src && !src->invalid && !dest->invalid &&
-           slot < src->njmp && !src->jmp[slot].dest && src->jmp[slot].dest_pc == dest->pc &&
-           src->flags == dest->flags;
+    return gen == ctx->generation && src && !src->invalid && !dest->invalid && slot < src->njmp &&
+           !src->jmp[slot].dest && src->jmp[slot].dest_pc == dest->pc && src->flags == dest->flags;
 }
 
 static unsigned tcg_exec_loop(struct tcg_ctx *ctx, struct cpu_head *cpu)
@@ -79,6 +79,7 @@ static unsigned tcg_exec_loop(struct tcg_ctx *ctx, struct cpu_head *cpu)
 
 unsigned tcg_exec(struct tcg_ctx *ctx, struct cpu_head *cpu)
 {
+    assert(cpu->jmp_cache && "tcg_exec: cpu not registered with tcg_cpu_init");
     uint64_t t0 = tcg_now_ns();
     ctx->err = 0;
     ctx->errmsg[0] = 0;

@@ -155,8 +155,7 @@ static int irvm_check_module(const struct ir_module *m, char *err, size_t errlen
 
 /* ---- the translate callback -------------------------------------------------- */
 
-static const struct ir_func *irvm_find_block(const struct ir_module *m, uint64_t pc,
-                                             uint32_t flags)
+static const struct ir_func *irvm_find_block(const struct ir_module *m, uint64_t pc, uint32_t flags)
 {
     for (unsigned i = 0; i < m->nfuncs; i++)
         if (m->funcs[i].pc == pc && m->funcs[i].flags == flags)

@@ -29,15 +29,15 @@ struct irvm_cpu {
 _Static_assert(sizeof(struct irvm_cpu) == IRVM_CPU_SIZE, "irvm_cpu is one 4 KiB page");
 
 struct irvm_options {
-    const char *backend;  /* "interp", "jit" (backend_by_name); NULL = "jit" if built, else interp */
+    const char *backend; /* "interp", "jit" (backend_by_name); NULL = "jit" if built, else interp */
     const struct ferry_backend *backend_ops; /* if non-NULL, used instead of `backend` */
-    uint32_t opt_mask;    /* default IR_PASSES_ALL */
-    bool verify;          /* default true */
-    bool no_chain;        /* default false */
-    unsigned max_insns;   /* 0 = default; the irvm cannot split a block, so it only
-                             matters as a limit reported to the frontend */
-    size_t code_size;     /* 0 = TCG_DEFAULT_CODE_SIZE */
-    FILE *out;            /* where @putchar writes; NULL = stdout */
+    uint32_t opt_mask;                       /* default IR_PASSES_ALL */
+    bool verify;                             /* default true */
+    bool no_chain;                           /* default false */
+    unsigned max_insns; /* 0 = default; the irvm cannot split a block, so it only
+                           matters as a limit reported to the frontend */
+    size_t code_size;   /* 0 = TCG_DEFAULT_CODE_SIZE */
+    FILE *out;          /* where @putchar writes; NULL = stdout */
 };
 void irvm_options_default(struct irvm_options *o);
 

@@ -26,7 +26,7 @@
 
 struct tcg_config {
     const struct ferry_backend *backend; /* required */
-    size_t code_size;   /* bytes of code buffer; 0 = TCG_DEFAULT_CODE_SIZE */
+    size_t code_size;                    /* bytes of code buffer; 0 = TCG_DEFAULT_CODE_SIZE */
     uint32_t opt_mask;  /* IR passes to run (bit i = IR_PASS i); 0 = no optimization */
     bool verify;        /* ir_verify the frontend's IR and the IR after each pass */
     unsigned max_insns; /* guest insns per block; 0 = TCG_DEFAULT_MAX_INSNS */
@@ -45,18 +45,18 @@ typedef int (*tcg_translate_fn)(void *opaque, struct ir_func *f, uint64_t pc, ui
                                 unsigned max_insns, uint32_t *guest_size);
 
 struct tcg_stats {
-    uint64_t blocks;          /* blocks translated (compiled successfully) */
-    uint64_t retranslations;  /* BACKEND_TOO_BIG retries with fewer insns */
-    uint64_t ir_ops_in;       /* IR insns the frontend emitted */
-    uint64_t ir_ops_out;      /* IR insns after optimization */
-    uint64_t host_bytes;      /* host code (or bytecode) bytes compiled */
-    uint64_t flushes;         /* code buffer flushes */
-    uint64_t chains;          /* direct jumps patched */
-    uint64_t invalidations;   /* blocks invalidated */
-    uint64_t jc_fills;        /* jump-cache entries filled by the loop */
+    uint64_t blocks;               /* blocks translated (compiled successfully) */
+    uint64_t retranslations;       /* BACKEND_TOO_BIG retries with fewer insns */
+    uint64_t ir_ops_in;            /* IR insns the frontend emitted */
+    uint64_t ir_ops_out;           /* IR insns after optimization */
+    uint64_t host_bytes;           /* host code (or bytecode) bytes compiled */
+    uint64_t flushes;              /* code buffer flushes */
+    uint64_t chains;               /* direct jumps patched */
+    uint64_t invalidations;        /* blocks invalidated */
+    uint64_t jc_fills;             /* jump-cache entries filled by the loop */
     uint64_t exits[IR_EXIT_COUNT]; /* backend->exec returns, by reason */
-    uint64_t translate_ns;    /* time spent finding+translating+compiling blocks */
-    uint64_t total_ns;        /* time spent inside tcg_exec; executing = total - translate */
+    uint64_t translate_ns;         /* time spent finding+translating+compiling blocks */
+    uint64_t total_ns;             /* time spent inside tcg_exec; executing = total - translate */
 };
 
 /* Per-page list node (a block spanning several pages has one node per page). */
@@ -101,7 +101,7 @@ struct tcg_ctx {
     struct ir_func func; /* reused for every translation */
     uint64_t generation; /* incremented by every flush */
 
-    int err;            /* last error of tcg_exec/tcg_lookup (negative), 0 if none */
+    int err; /* last error of tcg_exec/tcg_lookup (negative), 0 if none */
     char errmsg[256];
 
     struct tcg_stats stats;
@@ -111,6 +111,7 @@ struct tcg_ctx {
  * with a message in ctx->errmsg (nothing to free). */
 int tcg_init(struct tcg_ctx *ctx, const struct tcg_config *config, tcg_translate_fn translate,
              void *opaque);
+/* Free everything, including the jump caches of cpus still registered. */
 void tcg_fini(struct tcg_ctx *ctx);
 
 /* Register a cpu: allocate its jump cache (every entry empty), set
@@ -118,12 +119,18 @@ void tcg_fini(struct tcg_ctx *ctx);
 int tcg_cpu_init(struct tcg_ctx *ctx, struct cpu_head *cpu);
 void tcg_cpu_fini(struct tcg_ctx *ctx, struct cpu_head *cpu);
 
-/* Run `cpu` from (cpu->pc, cpu->flags) until an exit the caller must handle:
+/* Run `cpu` (registered with tcg_cpu_init) from (cpu->pc, cpu->flags) until an
+ * exit the caller must handle:
  * returns an IR_EXIT_* reason other than chain, lookup and invalidate (those the
  * loop handles itself: invalidate just resumes at cpu->pc), with cpu->pc the guest
  * pc to resume at.  IR_EXIT_request clears cpu->exit_request before returning.
  * Returns TCG_EXIT_ERROR if a block could not be translated or compiled
- * (cpu->pc is its pc; tcg_error/tcg_errmsg tell why). */
+ * (cpu->pc is its pc; tcg_error/tcg_errmsg tell why).
+ * A direct jump is chained only between blocks of the same flags, so a block
+ * that changes cpu->flags must end with goto_ptr or exit, not goto_tb.
+ * With -d exec every block is logged as it starts; chaining and jump-cache
+ * fills are then off so that no block runs unseen.
+ * One tcg_ctx serves one thread at a time. */
 unsigned tcg_exec(struct tcg_ctx *ctx, struct cpu_head *cpu);
 
 /* Find the block for (pc, flags): jump cache of `cpu` (may be NULL), then the

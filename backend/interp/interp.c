@@ -46,4 +46,5 @@ const struct ferry_backend backend_interp = {
     .compile = interp_compile,
     .exec = interp_exec,
     .patch_jmp = interp_patch_jmp,
+    .fault_pc = interp_fault_pc,
 };

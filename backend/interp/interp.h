@@ -23,15 +23,23 @@
 #define INTERP_ANY (-1)   /* interp_ops.def: any type / any variant */
 #define INTERP_NEVER (-2) /* interp_ops.def: internal op, never selected */
 
-/* A BCG op is followed by its _g twin (the compiler relies on this: twin = op + 1). */
+/* The variants of an op follow it in this order (interp_bc_variant relies on it). */
 enum interp_bc {
 #define BC(name, fmt, irop, type, variant) BC_##name,
 #define BCG(name, fmt, irop, type, variant) BC_##name, BC_##name##_g,
+#define BCA(name, fmt, irop, type, variant) BC_##name, BC_##name##_g, BC_##name##_a, BC_##name##_ga,
+#define BCI(name, fmt, irop, type, variant) BC_##name, BC_##name##_a,
 #include "interp_ops.def"
 #undef BC
 #undef BCG
+#undef BCA
+#undef BCI
     BC_COUNT
 };
+
+/* Which variants follow an op (its family) and which variant an op is (role). */
+enum interp_family { INTERP_FAM_PLAIN, INTERP_FAM_G, INTERP_FAM_A, INTERP_FAM_I };
+enum interp_role { INTERP_ROLE_BASE, INTERP_ROLE_G, INTERP_ROLE_A, INTERP_ROLE_GA };
 _Static_assert(BC_COUNT < 0xffff, "interp_state.sel_* hold bytecode ops in uint16_t");
 
 struct interp_bcinfo {
@@ -40,9 +48,25 @@ struct interp_bcinfo {
     int16_t irop;
     int8_t type;
     int16_t variant;
-    uint8_t twin; /* 1: this op has a _g twin (the next op); 2: this op is a twin */
+    uint8_t family; /* enum interp_family of the base op */
+    uint8_t role;   /* enum interp_role */
 };
 extern const struct interp_bcinfo interp_bcinfo[BC_COUNT];
+
+/* Variant of base op bc writing a global (g) / reading the accumulator (acc). */
+static inline enum interp_bc interp_bc_variant(enum interp_bc bc, bool g, bool acc)
+{
+    switch (interp_bcinfo[bc].family) {
+    case INTERP_FAM_G:
+        return (enum interp_bc)(bc + g);
+    case INTERP_FAM_A:
+        return (enum interp_bc)(bc + g + 2 * acc);
+    case INTERP_FAM_I:
+        return (enum interp_bc)(bc + acc);
+    default:
+        return bc;
+    }
+}
 
 /* Frame: 8-byte slots on the host stack of exec.  Slot k is at byte offset
  * -8 * (k + 1) from the frame's end.  Temps from slot 0, then the scratch slot,
@@ -60,28 +84,33 @@ struct interp_call {
     const struct ir_helper *h;
     int id;
     void (*fn)(void);
-    uint8_t ret;     /* IR_I32, IR_I64, IR_VOID */
-    uint8_t nargs;   /* value args */
-    bool env;        /* IR_HF_ENV: hidden first argument */
-    uint8_t shape;   /* enum interp_direct: the fast path this helper's types allow */
-    uint8_t direct;  /* enum interp_direct in use: shape, or NONE if turned off */
+    uint8_t ret;    /* IR_I32, IR_I64, IR_VOID */
+    uint8_t nargs;  /* value args */
+    bool env;       /* IR_HF_ENV: hidden first argument */
+    uint8_t shape;  /* enum interp_direct: the fast path this helper's types allow */
+    uint8_t direct; /* enum interp_direct in use: shape, or NONE if turned off */
     ffi_cif cif;
     ffi_type *types[IR_HELPER_MAX_ARGS + 1];
 };
 
 struct interp_state {
-    const int32_t *handler;              /* BC_COUNT label offsets from the dispatch loop */
-    uint16_t sel_first[IR_OP_COUNT];     /* op selection: first bytecode op of an IR op */
-    uint16_t sel_next[BC_COUNT];         /*   ... and the next one (0xffff ends) */
-    struct interp_call **calls;          /* by helper id */
+    const int32_t *handler;          /* BC_COUNT label offsets from the dispatch loop */
+    uint16_t sel_first[IR_OP_COUNT]; /* op selection: first bytecode op of an IR op */
+    uint16_t sel_next[BC_COUNT];     /*   ... and the next one (0xffff ends) */
+    struct interp_call **calls;      /* by helper id */
     uint32_t ncalls;
-    bool direct_calls;                   /* use the direct-call fast paths */
+    bool direct_calls; /* use the direct-call fast paths */
 };
 
 /* interp_exec.c: the dispatch loop.  With `handlers` non-NULL it only stores the
  * label offset table there and returns 0. */
 unsigned interp_run(struct interp_state *st, struct cpu_head *cpu, const struct tb *tb,
                     const int32_t **handlers);
+
+/* After a synchronous host fault on this thread inside exec: the bytecode
+ * address (RX view) of the guest memory access that faulted, NULL if the fault
+ * was elsewhere (a helper).  The backend's fault_pc. */
+const uint8_t *interp_fault_pc(void *state);
 
 /* interp_call.c */
 /* The prepared call for helper `id` (built on first use); NULL with a message in
@@ -104,7 +133,7 @@ struct interp_listing {
     const struct ir_func *f; /* global names */
     uint32_t ntemps;         /* frame slots: temps, then scratch, then constants ... */
     uint32_t nconst;
-    const int32_t *gslot;    /* ... and by value ref, the slot word of a global's copy or 0 */
+    const int32_t *gslot; /* ... and by value ref, the slot word of a global's copy or 0 */
 };
 void interp_disas(FILE *out, const struct interp_listing *li, const struct tb *tb,
                   const int32_t *code, uint32_t nwords, const uint16_t *ops, uint32_t nops);

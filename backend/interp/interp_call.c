@@ -10,10 +10,14 @@
 static ffi_type *ffi_type_of(uint8_t t)
 {
     switch (t) {
-    case IR_I32: return &ffi_type_uint32;
-    case IR_I64: return &ffi_type_uint64;
-    case IR_VOID: return &ffi_type_void;
-    default: return NULL;
+    case IR_I32:
+        return &ffi_type_uint32;
+    case IR_I64:
+        return &ffi_type_uint64;
+    case IR_VOID:
+        return &ffi_type_void;
+    default:
+        return NULL;
     }
 }
 
@@ -50,7 +54,8 @@ struct interp_call *interp_call_get(struct interp_state *st, int64_t id, char *e
         st->ncalls = n;
     }
     if (h->nargs > IR_HELPER_MAX_ARGS || !h->fn) {
-        snprintf(err, errlen, "helper %s: bad descriptor (%u args, fn %p)", h->name, h->nargs, h->fn);
+        snprintf(err, errlen, "helper %s: bad descriptor (%u args, fn %p)", h->name, h->nargs,
+                 h->fn);
         return NULL;
     }
     struct interp_call *c = calloc(1, sizeof(*c));
@@ -137,26 +142,56 @@ static uint64_t call_direct_u64(const struct interp_call *c, void *env, void *co
         memcpy(&a[i], argp[i], 8);
     /* key: nargs, env, returns a value */
     switch (c->nargs * 4 + c->env * 2 + (c->ret != IR_VOID)) {
-    case 0 * 4 + 0: ((fn_v0)c->fn)(); return 0;
-    case 0 * 4 + 1: return ((fn_r0)c->fn)();
-    case 0 * 4 + 2: ((fn_ev0)c->fn)(env); return 0;
-    case 0 * 4 + 3: return ((fn_er0)c->fn)(env);
-    case 1 * 4 + 0: ((fn_v1)c->fn)(a[0]); return 0;
-    case 1 * 4 + 1: return ((fn_r1)c->fn)(a[0]);
-    case 1 * 4 + 2: ((fn_ev1)c->fn)(env, a[0]); return 0;
-    case 1 * 4 + 3: return ((fn_er1)c->fn)(env, a[0]);
-    case 2 * 4 + 0: ((fn_v2)c->fn)(a[0], a[1]); return 0;
-    case 2 * 4 + 1: return ((fn_r2)c->fn)(a[0], a[1]);
-    case 2 * 4 + 2: ((fn_ev2)c->fn)(env, a[0], a[1]); return 0;
-    case 2 * 4 + 3: return ((fn_er2)c->fn)(env, a[0], a[1]);
-    case 3 * 4 + 0: ((fn_v3)c->fn)(a[0], a[1], a[2]); return 0;
-    case 3 * 4 + 1: return ((fn_r3)c->fn)(a[0], a[1], a[2]);
-    case 3 * 4 + 2: ((fn_ev3)c->fn)(env, a[0], a[1], a[2]); return 0;
-    case 3 * 4 + 3: return ((fn_er3)c->fn)(env, a[0], a[1], a[2]);
-    case 4 * 4 + 0: ((fn_v4)c->fn)(a[0], a[1], a[2], a[3]); return 0;
-    case 4 * 4 + 1: return ((fn_r4)c->fn)(a[0], a[1], a[2], a[3]);
-    case 4 * 4 + 2: ((fn_ev4)c->fn)(env, a[0], a[1], a[2], a[3]); return 0;
-    default: return ((fn_er4)c->fn)(env, a[0], a[1], a[2], a[3]);
+    case 0 * 4 + 0:
+        ((fn_v0)c->fn)();
+        return 0;
+    case 0 * 4 + 1:
+        return ((fn_r0)c->fn)();
+    case 0 * 4 + 2:
+        ((fn_ev0)c->fn)(env);
+        return 0;
+    case 0 * 4 + 3:
+        return ((fn_er0)c->fn)(env);
+    case 1 * 4 + 0:
+        ((fn_v1)c->fn)(a[0]);
+        return 0;
+    case 1 * 4 + 1:
+        return ((fn_r1)c->fn)(a[0]);
+    case 1 * 4 + 2:
+        ((fn_ev1)c->fn)(env, a[0]);
+        return 0;
+    case 1 * 4 + 3:
+        return ((fn_er1)c->fn)(env, a[0]);
+    case 2 * 4 + 0:
+        ((fn_v2)c->fn)(a[0], a[1]);
+        return 0;
+    case 2 * 4 + 1:
+        return ((fn_r2)c->fn)(a[0], a[1]);
+    case 2 * 4 + 2:
+        ((fn_ev2)c->fn)(env, a[0], a[1]);
+        return 0;
+    case 2 * 4 + 3:
+        return ((fn_er2)c->fn)(env, a[0], a[1]);
+    case 3 * 4 + 0:
+        ((fn_v3)c->fn)(a[0], a[1], a[2]);
+        return 0;
+    case 3 * 4 + 1:
+        return ((fn_r3)c->fn)(a[0], a[1], a[2]);
+    case 3 * 4 + 2:
+        ((fn_ev3)c->fn)(env, a[0], a[1], a[2]);
+        return 0;
+    case 3 * 4 + 3:
+        return ((fn_er3)c->fn)(env, a[0], a[1], a[2]);
+    case 4 * 4 + 0:
+        ((fn_v4)c->fn)(a[0], a[1], a[2], a[3]);
+        return 0;
+    case 4 * 4 + 1:
+        return ((fn_r4)c->fn)(a[0], a[1], a[2], a[3]);
+    case 4 * 4 + 2:
+        ((fn_ev4)c->fn)(env, a[0], a[1], a[2], a[3]);
+        return 0;
+    default:
+        return ((fn_er4)c->fn)(env, a[0], a[1], a[2], a[3]);
     }
 }
 
@@ -177,8 +212,11 @@ uint64_t interp_call_invoke(const struct interp_call *c, void *env, void *const 
     } rv = {0};
     ffi_call((ffi_cif *)&c->cif, c->fn, &rv, av);
     switch (c->ret) {
-    case IR_I32: return (uint32_t)rv.a;
-    case IR_I64: return sizeof(ffi_arg) >= 8 ? (uint64_t)rv.a : rv.u64;
-    default: return 0;
+    case IR_I32:
+        return (uint32_t)rv.a;
+    case IR_I64:
+        return sizeof(ffi_arg) >= 8 ? (uint64_t)rv.a : rv.u64;
+    default:
+        return 0;
     }
 }

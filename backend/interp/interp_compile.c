@@ -1,23 +1,41 @@
 /* IR -> bytecode for the interpreter backend (backend/interp).
  * Pipeline: verified ir_func -> here -> bytecode in the code buffer (RW view)
  * -> interp_exec.c runs it from the RX view.
- * Every operand is resolved here: temps to frame slots, globals to env offsets,
- * constants to frame slots that a `consts` insn fills at block entry, i32
- * addresses zero-extended into a scratch slot; labels become byte offsets. */
+ * Every operand is resolved here to a frame slot: temps; constants, which a
+ * `consts` insn copies in at block entry; copies of the globals, which a
+ * `gather` insn copies in at block entry (and after anything that may change
+ * them) and which the _g variants write through to the CPU state; i32 addresses
+ * zero-extended into a scratch slot.  Labels become byte offsets.  The result of
+ * the insn just before is read from the accumulator (_a variants). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "interp.h"
 
+#define BCINFO(name, fmt, irop, type, variant, fam, role)                                          \
+    {                                                                                              \
+        name, fmt, IR_OP_##irop, type, variant, INTERP_FAM_##fam, INTERP_ROLE_##role               \
+    }
 const struct interp_bcinfo interp_bcinfo[BC_COUNT] = {
-#define BC(name, fmt, irop, type, variant) [BC_##name] = {#name, fmt, IR_OP_##irop, type, variant, 0},
-#define BCG(name, fmt, irop, type, variant)                                                         \
-    [BC_##name] = {#name, fmt, IR_OP_##irop, type, variant, 1},                                    \
-    [BC_##name##_g] = {#name "_g", fmt "g", IR_OP_##irop, type, INTERP_NEVER, 2},
+#define BC(name, fmt, irop, type, variant)                                                         \
+    [BC_##name] = BCINFO(#name, fmt, irop, type, variant, PLAIN, BASE),
+#define BCG(name, fmt, irop, type, variant)                                                        \
+    [BC_##name] = BCINFO(#name, fmt, irop, type, variant, G, BASE),                                \
+    [BC_##name##_g] = BCINFO(#name "_g", fmt "g", irop, type, INTERP_NEVER, G, G),
+#define BCA(name, fmt, irop, type, variant)                                                        \
+    [BC_##name] = BCINFO(#name, fmt, irop, type, variant, A, BASE),                                \
+    [BC_##name##_g] = BCINFO(#name "_g", fmt "g", irop, type, INTERP_NEVER, A, G),                 \
+    [BC_##name##_a] = BCINFO(#name "_a", fmt, irop, type, INTERP_NEVER, A, A),                     \
+    [BC_##name##_ga] = BCINFO(#name "_ga", fmt "g", irop, type, INTERP_NEVER, A, GA),
+#define BCI(name, fmt, irop, type, variant)                                                        \
+    [BC_##name] = BCINFO(#name, fmt, irop, type, variant, I, BASE),                                \
+    [BC_##name##_a] = BCINFO(#name "_a", fmt, irop, type, INTERP_NEVER, I, A),
 #include "interp_ops.def"
 #undef BC
 #undef BCG
+#undef BCA
+#undef BCI
 };
 
 #define SEL_END 0xffff
@@ -86,16 +104,17 @@ struct asm_ctx {
     uint64_t *cval; /* constants: value and type, in slot ntemps + 1 + index */
     uint8_t *ctype;
     uint32_t nconst, cap_const;
-    int32_t *gslot;  /* by value ref: the slot word of a global's copy, 0 if none */
-    bool *gread;     /* by value ref: the block reads this global */
-    uint32_t nglob;  /* global slots, from the top slot down */
-    uint32_t nread;  /* globals read */
+    int32_t *gslot; /* by value ref: the slot word of a global's copy, 0 if none */
+    bool *gread;    /* by value ref: the block reads this global */
+    uint32_t nglob; /* global slots, from the top slot down */
+    uint32_t nread; /* globals read */
     struct tb_pcmap *pcm;
     uint32_t npcm;
     uint32_t jmp_insn[TB_MAX_JMP];
     uint64_t jmp_pc[TB_MAX_JMP];
     uint32_t njmp;
     uint32_t ntemps;
+    int32_t acc_slot;  /* the slot whose value the accumulator holds here, 0 if unknown */
     bool too_big;      /* the error is a limit, not malformed IR */
     uint32_t bad_insn; /* index of the insn the error is about, or UINT32_MAX */
     char err[200];
@@ -268,9 +287,10 @@ static bool addr_slot(struct asm_ctx *a, ir_ref r, int32_t *slot)
     if (!value_slot(a, r, IR_I32, false, &src, NULL))
         return false;
     int32_t scratch = interp_slot_loc(a->ntemps);
-    emit_op(a, BC_zext);
+    emit_op(a, interp_bc_variant(BC_zext, false, src == a->acc_slot));
     put(a, scratch);
     put(a, src);
+    a->acc_slot = scratch;
     *slot = scratch;
     return true;
 }
@@ -329,7 +349,8 @@ static bool emit_gather(struct asm_ctx *a, uint32_t lo, uint32_t hi)
 {
     if (!reserve(a, 4 + 2 * a->nread))
         return false;
-    gather_write(a, NULL, lo, hi);
+    if (gather_write(a, NULL, lo, hi))
+        a->acc_slot = 0;
     return true;
 }
 
@@ -426,6 +447,24 @@ static bool check_label(struct asm_ctx *a, int64_t label)
     return true;
 }
 
+static bool is_commutative(enum ir_op op)
+{
+    switch (op) {
+    case IR_OP_add:
+    case IR_OP_mul:
+    case IR_OP_mulsh:
+    case IR_OP_muluh:
+    case IR_OP_and:
+    case IR_OP_or:
+    case IR_OP_xor:
+    case IR_OP_addc: /* a and b; the carry in stays third */
+    case IR_OP_addv:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Every op but call, goto_tb and the markers: operands typed by the op's sig,
  * then the handler's words in the order of its fmt. */
 static bool emit_generic(struct asm_ctx *a, const struct ir_insn *in)
@@ -452,27 +491,47 @@ static bool emit_generic(struct asm_ctx *a, const struct ir_insn *in)
             no++;
         } else {
             ir_ref r = in->args[in->nout + ni];
-            ok = *s == 'A' ? addr_slot(a, r, &ins[ni])
-                           : value_slot(a, r, t, false, &ins[ni], NULL);
+            ok = *s == 'A' ? addr_slot(a, r, &ins[ni]) : value_slot(a, r, t, false, &ins[ni], NULL);
             ni++;
         }
         if (!ok)
             return false;
     }
-    int bc = select_bc(a->st, (enum ir_op)in->op, in->type, insn_variant(in));
+    /* the accumulator holds the first input, or can if the first two swap */
+    int64_t variant = insn_variant(in);
+    if (ni >= 2 && a->acc_slot && ins[1] == a->acc_slot && ins[0] != a->acc_slot) {
+        bool compare = in->op == IR_OP_setcond || in->op == IR_OP_movcond || in->op == IR_OP_brcond;
+        if (compare && variant >= 0 && variant < IR_COND_COUNT) {
+            variant = ir_cond_swap((enum ir_cond)variant);
+            ins[1] = ins[0];
+            ins[0] = a->acc_slot;
+        } else if (is_commutative((enum ir_op)in->op)) {
+            ins[1] = ins[0];
+            ins[0] = a->acc_slot;
+        }
+    }
+    int bc = select_bc(a->st, (enum ir_op)in->op, in->type, variant);
     if (bc < 0)
         return fail(a, "%s.%s: no handler for carg %lld", oi->name, ir_type_names[in->type],
                     (long long)in->carg[0]);
-    if (out_env >= 0 && interp_bcinfo[bc].twin != 1)
+    enum interp_family fam = (enum interp_family)interp_bcinfo[bc].family;
+    if (out_env >= 0 && fam != INTERP_FAM_G && fam != INTERP_FAM_A)
         return fail(a, "%s: handler %s has no global-output twin", oi->name,
                     interp_bcinfo[bc].name);
-    uint32_t at = emit_op(a, (enum interp_bc)(out_env >= 0 ? bc + 1 : bc));
+    bool acc = ni >= 1 && a->acc_slot && ins[0] == a->acc_slot;
+    uint32_t at = emit_op(a, interp_bc_variant((enum interp_bc)bc, out_env >= 0, acc));
     unsigned io = 0, ii = 0, ic = 0;
     for (const char *s = interp_bcinfo[bc].fmt; *s; s++) {
         switch (*s) {
-        case 'o': put(a, outs[io++]); break;
-        case 'i': put(a, ins[ii++]); break;
-        case 'n': put(a, (int32_t)in->carg[ic++]); break;
+        case 'o':
+            put(a, outs[io++]);
+            break;
+        case 'i':
+            put(a, ins[ii++]);
+            break;
+        case 'n':
+            put(a, (int32_t)in->carg[ic++]);
+            break;
         case 'l': {
             int64_t label = in->op == IR_OP_brcond ? in->carg[1] : in->carg[0];
             if (!check_label(a, label))
@@ -488,6 +547,8 @@ static bool emit_generic(struct asm_ctx *a, const struct ir_insn *in)
     }
     if (out_env >= 0)
         put(a, out_env);
+    if (fam == INTERP_FAM_G || fam == INTERP_FAM_A)
+        a->acc_slot = outs[0];
     /* st_state may have written a global's field: refresh those copies */
     if (in->op == IR_OP_st_state) {
         uint32_t lo = (uint32_t)in->carg[0];
@@ -521,6 +582,7 @@ static bool emit_call(struct asm_ctx *a, const struct ir_insn *in)
     put(a, (int32_t)words[1]);
     for (unsigned i = 0; i < c->nargs; i++)
         put(a, args[i]);
+    a->acc_slot = 0;
     /* the helper may have changed any global: refresh every copy */
     if (c->h->flags & IR_HF_WRITES_GLOBALS)
         return emit_gather(a, 0, UINT32_MAX);
@@ -565,6 +627,7 @@ static bool emit_insn(struct asm_ctx *a, const struct ir_insn *in)
         if (a->label_off[in->carg[0]] != LABEL_UNSET)
             return fail(a, "label L%lld set twice", (long long)in->carg[0]);
         a->label_off[in->carg[0]] = a->n;
+        a->acc_slot = 0; /* reached from elsewhere too */
         return true;
     case IR_OP_call:
         return emit_call(a, in);

@@ -47,8 +47,8 @@ static void print_slot(FILE *out, const struct listing_ctx *c, int32_t w)
     }
 }
 
-static void print_insn(FILE *out, const struct listing_ctx *c, enum interp_bc bc,
-                       const int32_t *ip, uint32_t off)
+static void print_insn(FILE *out, const struct listing_ctx *c, enum interp_bc bc, const int32_t *ip,
+                       uint32_t off)
 {
     const char *fmt = interp_bcinfo[bc].fmt;
     fprintf(out, "  %04x: %-16s", 4 * off, interp_bcinfo[bc].name);
@@ -60,7 +60,9 @@ static void print_insn(FILE *out, const struct listing_ctx *c, enum interp_bc bc
         uint64_t v;
         switch (*s) {
         case 'o':
-        case 'i': print_slot(out, c, ip[j++]); break;
+        case 'i':
+            print_slot(out, c, ip[j++]);
+            break;
         case 'g':
             if (ip[j] >= 0)
                 print_env(out, c, ip[j]);
@@ -75,7 +77,9 @@ static void print_insn(FILE *out, const struct listing_ctx *c, enum interp_bc bc
                 fprintf(out, "%d", ip[j]);
             j++;
             break;
-        case 'l': fprintf(out, "-> %04x", 4 * off + (uint32_t)ip[j++]); break;
+        case 'l':
+            fprintf(out, "-> %04x", 4 * off + (uint32_t)ip[j++]);
+            break;
         case 'p': {
             const void *p;
             memcpy(&p, ip + j, sizeof(p));
@@ -101,7 +105,9 @@ static void print_insn(FILE *out, const struct listing_ctx *c, enum interp_bc bc
             s++;
             break;
         }
-        default: fprintf(out, "?"); break;
+        default:
+            fprintf(out, "?");
+            break;
         }
     }
     if (bc == BC_call)

@@ -1,7 +1,8 @@
 /* The interpreter's dispatch loop (backend/interp): runs the bytecode that
  * interp_compile.c wrote, with direct threading through GCC labels-as-values.
  * Pipeline: ir_func -> interp_compile -> bytecode in the code buffer -> here.
- * Every operand is a frame slot; globals are written through to the CPU state.
+ * Every operand is a frame slot; globals are written through to the CPU state;
+ * the result of the last value op is also kept in a register (acc).
  * Op semantics come from ir/sem.h; guest memory fast paths are checked against
  * sem_load/sem_store by the tests. */
 #include <stdatomic.h>
@@ -88,32 +89,57 @@ static uint64_t state_load(const void *p, unsigned mo)
 {
     bool s = mo & IR_MO_SIGN;
     switch (mo & IR_MO_SIZE) {
-    case IR_MO_8: return s ? sx8(gld8(p)) : gld8(p);
-    case IR_MO_16: return s ? sx16(gld16(p, INTERP_HOST_BE)) : gld16(p, INTERP_HOST_BE);
-    case IR_MO_32: return s ? sx32(gld32(p, INTERP_HOST_BE)) : gld32(p, INTERP_HOST_BE);
-    default: return gld64(p, INTERP_HOST_BE);
+    case IR_MO_8:
+        return s ? sx8(gld8(p)) : gld8(p);
+    case IR_MO_16:
+        return s ? sx16(gld16(p, INTERP_HOST_BE)) : gld16(p, INTERP_HOST_BE);
+    case IR_MO_32:
+        return s ? sx32(gld32(p, INTERP_HOST_BE)) : gld32(p, INTERP_HOST_BE);
+    default:
+        return gld64(p, INTERP_HOST_BE);
     }
 }
 static void state_store(void *p, uint64_t v, unsigned mo)
 {
     switch (mo & IR_MO_SIZE) {
-    case IR_MO_8: gst8(p, v); break;
-    case IR_MO_16: gst16(p, v, INTERP_HOST_BE); break;
-    case IR_MO_32: gst32(p, v, INTERP_HOST_BE); break;
-    default: gst64(p, v, INTERP_HOST_BE); break;
+    case IR_MO_8:
+        gst8(p, v);
+        break;
+    case IR_MO_16:
+        gst16(p, v, INTERP_HOST_BE);
+        break;
+    case IR_MO_32:
+        gst32(p, v, INTERP_HOST_BE);
+        break;
+    default:
+        gst64(p, v, INTERP_HOST_BE);
+        break;
     }
 }
 
 /* ---- the loop ---- */
 
+/* The insn of the last guest memory access on this thread while exec runs (NULL
+ * outside it and in helpers): what interp_fault_pc reports after a fault. */
+static __thread const int32_t *fault_insn;
+
+const uint8_t *interp_fault_pc(void *state) { return (const uint8_t *)fault_insn; }
+
 /* Slot word -> host address. */
 #define FR(w) ((void *)(fend + (w)))
 #define R32(k) rd32(FR(ip[k]))
 #define R64(k) rd64(FR(ip[k]))
-/* Guest address of the i64 input in word k. */
-#define GADDR(k) ((void *)((uintptr_t)cpu->guest_base + (uintptr_t)R64(k)))
+/* Host address of guest address a (the access may fault: remember the insn);
+ * of the i64 input in word k. */
+#define G(a) (fault_insn = ip, (void *)((uintptr_t)cpu->guest_base + (uintptr_t)(a)))
+#define GADDR(k) G(R64(k))
 
 #define DISPATCH() goto *(const void *)(hbase + ip[0])
+#define LEAVE(reason)                                                                              \
+    do {                                                                                           \
+        fault_insn = NULL;                                                                         \
+        return (reason);                                                                           \
+    } while (0)
 #define NEXT(n)                                                                                    \
     do {                                                                                           \
         ip += (n);                                                                                 \
@@ -128,27 +154,90 @@ static void state_store(void *p, uint64_t v, unsigned mo)
         }                                                                                          \
     } while (0)
 
-/* The two handlers of a BCG op whose output slot is word 1 and which has n
- * words: `base` writes the result to the slot; `twin` (one word more, the env
- * offset of the global) also writes it through to the CPU state. */
-#define PAIR32(base, twin, n, expr)                                                                \
-    twin : {                                                                                       \
-        uint64_t r_ = (expr);                                                                      \
-        wr32(FR(ip[1]), r_);                                                                       \
-        wr32(env + ip[n], r_);                                                                     \
+/* Handler families (interp_ops.def).  Every handler of a value op leaves its
+ * result in `acc` as well as in its output slot (word 1); the _g twins (one word
+ * more, the env offset of the global) also write it through to the CPU state;
+ * the _a variants take the first input, `in1`, from `acc` instead of word 2.
+ * `mask` keeps acc zero-extended for i32 results. */
+#define QUAD(base, n, rd, wr, mask, expr)                                                          \
+    base##_ga:                                                                                     \
+    {                                                                                              \
+        const uint64_t in1 = acc;                                                                  \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        wr(env + ip[n], acc);                                                                      \
         NEXT((n) + 1);                                                                             \
     }                                                                                              \
-    base : wr32(FR(ip[1]), (expr));                                                                \
-    NEXT(n);
-#define PAIR64(base, twin, n, expr)                                                                \
-    twin : {                                                                                       \
-        uint64_t r_ = (expr);                                                                      \
-        wr64(FR(ip[1]), r_);                                                                       \
-        wr64(env + ip[n], r_);                                                                     \
+    base##_g:                                                                                      \
+    {                                                                                              \
+        const uint64_t in1 = rd(FR(ip[2]));                                                        \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        wr(env + ip[n], acc);                                                                      \
         NEXT((n) + 1);                                                                             \
     }                                                                                              \
-    base : wr64(FR(ip[1]), (expr));                                                                \
-    NEXT(n);
+    base##_a:                                                                                      \
+    {                                                                                              \
+        const uint64_t in1 = acc;                                                                  \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        NEXT(n);                                                                                   \
+    }                                                                                              \
+    base : {                                                                                       \
+        const uint64_t in1 = rd(FR(ip[2]));                                                        \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        NEXT(n);                                                                                   \
+    }
+#define QUAD32(base, n, expr) QUAD(base, n, rd32, wr32, 0xffffffffull, expr)
+#define QUAD64(base, n, expr) QUAD(base, n, rd64, wr64, ~0ull, expr)
+#define QUAD_32_64(base, n, expr) QUAD(base, n, rd32, wr64, ~0ull, expr)
+#define QUAD_64_32(base, n, expr) QUAD(base, n, rd64, wr32, 0xffffffffull, expr)
+/* BCG: no input in word 2 */
+#define PAIR(base, n, wr, mask, expr)                                                              \
+    base##_g:                                                                                      \
+    {                                                                                              \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        wr(env + ip[n], acc);                                                                      \
+        NEXT((n) + 1);                                                                             \
+    }                                                                                              \
+    base : {                                                                                       \
+        acc = (expr) & (mask);                                                                     \
+        wr(FR(ip[1]), acc);                                                                        \
+        NEXT(n);                                                                                   \
+    }
+#define PAIR32(base, n, expr) PAIR(base, n, wr32, 0xffffffffull, expr)
+#define PAIR64(base, n, expr) PAIR(base, n, wr64, ~0ull, expr)
+/* BCI: the first input is word 1 */
+#define STORE(base, n, rd, stmt)                                                                   \
+    base##_a:                                                                                      \
+    {                                                                                              \
+        const uint64_t in1 = acc;                                                                  \
+        stmt;                                                                                      \
+        NEXT(n);                                                                                   \
+    }                                                                                              \
+    base : {                                                                                       \
+        const uint64_t in1 = rd(FR(ip[1]));                                                        \
+        stmt;                                                                                      \
+        NEXT(n);                                                                                   \
+    }
+#define STORE32(base, n, stmt) STORE(base, n, rd32, stmt)
+#define STORE64(base, n, stmt) STORE(base, n, rd64, stmt)
+#define BRCOND(base, rd, cond)                                                                     \
+    base##_a:                                                                                      \
+    {                                                                                              \
+        const uint64_t in1 = acc;                                                                  \
+        BRANCH_IF(cond, 3);                                                                        \
+        NEXT(4);                                                                                   \
+    }                                                                                              \
+    base : {                                                                                       \
+        const uint64_t in1 = rd(FR(ip[1]));                                                        \
+        BRANCH_IF(cond, 3);                                                                        \
+        NEXT(4);                                                                                   \
+    }
+#define BRCOND32(base, cond) BRCOND(base, rd32, cond)
+#define BRCOND64(base, cond) BRCOND(base, rd64, cond)
 
 /* noinline/noclone: the label offsets must come from the one copy of this
  * function that runs the bytecode. */
@@ -158,12 +247,22 @@ __attribute__((noinline, noclone)) unsigned interp_run(struct interp_state *st,
 {
     static const int32_t offsets[BC_COUNT] = {
 #define BC(name, fmt, irop, type, variant) [BC_##name] = (int32_t)(&&bc_##name - &&bc_base),
-#define BCG(name, fmt, irop, type, variant)                                                         \
+#define BCG(name, fmt, irop, type, variant)                                                        \
     [BC_##name] = (int32_t)(&&bc_##name - &&bc_base),                                              \
     [BC_##name##_g] = (int32_t)(&&bc_##name##_g - &&bc_base),
+#define BCA(name, fmt, irop, type, variant)                                                        \
+    [BC_##name] = (int32_t)(&&bc_##name - &&bc_base),                                              \
+    [BC_##name##_g] = (int32_t)(&&bc_##name##_g - &&bc_base),                                      \
+    [BC_##name##_a] = (int32_t)(&&bc_##name##_a - &&bc_base),                                      \
+    [BC_##name##_ga] = (int32_t)(&&bc_##name##_ga - &&bc_base),
+#define BCI(name, fmt, irop, type, variant)                                                        \
+    [BC_##name] = (int32_t)(&&bc_##name - &&bc_base),                                              \
+    [BC_##name##_a] = (int32_t)(&&bc_##name##_a - &&bc_base),
 #include "interp_ops.def"
 #undef BC
 #undef BCG
+#undef BCA
+#undef BCI
     };
     if (handlers) {
         *handlers = offsets;
@@ -175,15 +274,18 @@ __attribute__((noinline, noclone)) unsigned interp_run(struct interp_state *st,
     char *const env = (char *)cpu;
     const char *const hbase = (const char *)&&bc_base;
     const int32_t *ip;
+    uint64_t acc = 0; /* the last value op's result */
 
 enter:
     if (cpu->exit_request) {
         cpu->pc = tb->pc;
-        return IR_EXIT_request;
+        LEAVE(IR_EXIT_request);
     }
     ip = (const int32_t *)tb->code;
     DISPATCH();
 
+    /* The handlers, one line per op where it fits (a table: keep it unformatted). */
+    // clang-format off
     /* ---- internal ---- */
 bc_base:
 bc_nop:
@@ -202,172 +304,172 @@ bc_gather: {
 }
 
     /* ---- moves and arithmetic ---- */
-PAIR32(bc_mov_i32, bc_mov_i32_g, 3, R32(2))
-PAIR64(bc_mov_i64, bc_mov_i64_g, 3, R64(2))
-PAIR32(bc_add_i32, bc_add_i32_g, 4, R32(2) + R32(3))
-PAIR64(bc_add_i64, bc_add_i64_g, 4, R64(2) + R64(3))
-PAIR32(bc_sub_i32, bc_sub_i32_g, 4, R32(2) - R32(3))
-PAIR64(bc_sub_i64, bc_sub_i64_g, 4, R64(2) - R64(3))
-PAIR32(bc_mul_i32, bc_mul_i32_g, 4, R32(2) * R32(3))
-PAIR64(bc_mul_i64, bc_mul_i64_g, 4, R64(2) * R64(3))
-PAIR32(bc_mulsh_i32, bc_mulsh_i32_g, 4, sem_mulsh(IR_I32, R32(2), R32(3)))
-PAIR64(bc_mulsh_i64, bc_mulsh_i64_g, 4, sem_mulsh(IR_I64, R64(2), R64(3)))
-PAIR32(bc_muluh_i32, bc_muluh_i32_g, 4, sem_muluh(IR_I32, R32(2), R32(3)))
-PAIR64(bc_muluh_i64, bc_muluh_i64_g, 4, sem_muluh(IR_I64, R64(2), R64(3)))
-PAIR32(bc_divs_i32, bc_divs_i32_g, 4, sem_divs(IR_I32, R32(2), R32(3)))
-PAIR64(bc_divs_i64, bc_divs_i64_g, 4, sem_divs(IR_I64, R64(2), R64(3)))
-PAIR32(bc_divu_i32, bc_divu_i32_g, 4, sem_divu(R32(2), R32(3)))
-PAIR64(bc_divu_i64, bc_divu_i64_g, 4, sem_divu(R64(2), R64(3)))
-PAIR32(bc_rems_i32, bc_rems_i32_g, 4, sem_rems(IR_I32, R32(2), R32(3)))
-PAIR64(bc_rems_i64, bc_rems_i64_g, 4, sem_rems(IR_I64, R64(2), R64(3)))
-PAIR32(bc_remu_i32, bc_remu_i32_g, 4, sem_remu(R32(2), R32(3)))
-PAIR64(bc_remu_i64, bc_remu_i64_g, 4, sem_remu(R64(2), R64(3)))
-PAIR32(bc_neg_i32, bc_neg_i32_g, 3, 0 - R32(2))
-PAIR64(bc_neg_i64, bc_neg_i64_g, 3, 0 - R64(2))
+QUAD32(bc_mov_i32, 3, in1)
+QUAD64(bc_mov_i64, 3, in1)
+QUAD32(bc_add_i32, 4, in1 + R32(3))
+QUAD64(bc_add_i64, 4, in1 + R64(3))
+QUAD32(bc_sub_i32, 4, in1 - R32(3))
+QUAD64(bc_sub_i64, 4, in1 - R64(3))
+QUAD32(bc_mul_i32, 4, in1 * R32(3))
+QUAD64(bc_mul_i64, 4, in1 * R64(3))
+QUAD32(bc_mulsh_i32, 4, sem_mulsh(IR_I32, in1, R32(3)))
+QUAD64(bc_mulsh_i64, 4, sem_mulsh(IR_I64, in1, R64(3)))
+QUAD32(bc_muluh_i32, 4, sem_muluh(IR_I32, in1, R32(3)))
+QUAD64(bc_muluh_i64, 4, sem_muluh(IR_I64, in1, R64(3)))
+QUAD32(bc_divs_i32, 4, sem_divs(IR_I32, in1, R32(3)))
+QUAD64(bc_divs_i64, 4, sem_divs(IR_I64, in1, R64(3)))
+QUAD32(bc_divu_i32, 4, sem_divu(in1, R32(3)))
+QUAD64(bc_divu_i64, 4, sem_divu(in1, R64(3)))
+QUAD32(bc_rems_i32, 4, sem_rems(IR_I32, in1, R32(3)))
+QUAD64(bc_rems_i64, 4, sem_rems(IR_I64, in1, R64(3)))
+QUAD32(bc_remu_i32, 4, sem_remu(in1, R32(3)))
+QUAD64(bc_remu_i64, 4, sem_remu(in1, R64(3)))
+QUAD32(bc_neg_i32, 3, 0 - in1)
+QUAD64(bc_neg_i64, 3, 0 - in1)
 
     /* ---- bitwise ---- */
-PAIR32(bc_and_i32, bc_and_i32_g, 4, R32(2) & R32(3))
-PAIR64(bc_and_i64, bc_and_i64_g, 4, R64(2) & R64(3))
-PAIR32(bc_or_i32, bc_or_i32_g, 4, R32(2) | R32(3))
-PAIR64(bc_or_i64, bc_or_i64_g, 4, R64(2) | R64(3))
-PAIR32(bc_xor_i32, bc_xor_i32_g, 4, R32(2) ^ R32(3))
-PAIR64(bc_xor_i64, bc_xor_i64_g, 4, R64(2) ^ R64(3))
-PAIR32(bc_andc_i32, bc_andc_i32_g, 4, R32(2) & ~R32(3))
-PAIR64(bc_andc_i64, bc_andc_i64_g, 4, R64(2) & ~R64(3))
-PAIR32(bc_not_i32, bc_not_i32_g, 3, ~R32(2))
-PAIR64(bc_not_i64, bc_not_i64_g, 3, ~R64(2))
+QUAD32(bc_and_i32, 4, in1 & R32(3))
+QUAD64(bc_and_i64, 4, in1 & R64(3))
+QUAD32(bc_or_i32, 4, in1 | R32(3))
+QUAD64(bc_or_i64, 4, in1 | R64(3))
+QUAD32(bc_xor_i32, 4, in1 ^ R32(3))
+QUAD64(bc_xor_i64, 4, in1 ^ R64(3))
+QUAD32(bc_andc_i32, 4, in1 & ~R32(3))
+QUAD64(bc_andc_i64, 4, in1 & ~R64(3))
+QUAD32(bc_not_i32, 3, ~in1)
+QUAD64(bc_not_i64, 3, ~in1)
 
     /* ---- shifts and rotates ---- */
-PAIR32(bc_shl_i32, bc_shl_i32_g, 4, sem_shl(IR_I32, R32(2), R32(3)))
-PAIR64(bc_shl_i64, bc_shl_i64_g, 4, sem_shl(IR_I64, R64(2), R64(3)))
-PAIR32(bc_shr_i32, bc_shr_i32_g, 4, sem_shr(IR_I32, R32(2), R32(3)))
-PAIR64(bc_shr_i64, bc_shr_i64_g, 4, sem_shr(IR_I64, R64(2), R64(3)))
-PAIR32(bc_sar_i32, bc_sar_i32_g, 4, sem_sar(IR_I32, R32(2), R32(3)))
-PAIR64(bc_sar_i64, bc_sar_i64_g, 4, sem_sar(IR_I64, R64(2), R64(3)))
-PAIR32(bc_rotl_i32, bc_rotl_i32_g, 4, sem_rotl(IR_I32, R32(2), R32(3)))
-PAIR64(bc_rotl_i64, bc_rotl_i64_g, 4, sem_rotl(IR_I64, R64(2), R64(3)))
-PAIR32(bc_rotr_i32, bc_rotr_i32_g, 4, sem_rotr(IR_I32, R32(2), R32(3)))
-PAIR64(bc_rotr_i64, bc_rotr_i64_g, 4, sem_rotr(IR_I64, R64(2), R64(3)))
+QUAD32(bc_shl_i32, 4, sem_shl(IR_I32, in1, R32(3)))
+QUAD64(bc_shl_i64, 4, sem_shl(IR_I64, in1, R64(3)))
+QUAD32(bc_shr_i32, 4, sem_shr(IR_I32, in1, R32(3)))
+QUAD64(bc_shr_i64, 4, sem_shr(IR_I64, in1, R64(3)))
+QUAD32(bc_sar_i32, 4, sem_sar(IR_I32, in1, R32(3)))
+QUAD64(bc_sar_i64, 4, sem_sar(IR_I64, in1, R64(3)))
+QUAD32(bc_rotl_i32, 4, sem_rotl(IR_I32, in1, R32(3)))
+QUAD64(bc_rotl_i64, 4, sem_rotl(IR_I64, in1, R64(3)))
+QUAD32(bc_rotr_i32, 4, sem_rotr(IR_I32, in1, R32(3)))
+QUAD64(bc_rotr_i64, 4, sem_rotr(IR_I64, in1, R64(3)))
 
     /* ---- bit counting and byte order ---- */
-PAIR32(bc_clz_i32, bc_clz_i32_g, 3, sem_clz(IR_I32, R32(2)))
-PAIR64(bc_clz_i64, bc_clz_i64_g, 3, sem_clz(IR_I64, R64(2)))
-PAIR32(bc_ctz_i32, bc_ctz_i32_g, 3, sem_ctz(IR_I32, R32(2)))
-PAIR64(bc_ctz_i64, bc_ctz_i64_g, 3, sem_ctz(IR_I64, R64(2)))
-PAIR32(bc_popcnt_i32, bc_popcnt_i32_g, 3, sem_popcnt(R32(2)))
-PAIR64(bc_popcnt_i64, bc_popcnt_i64_g, 3, sem_popcnt(R64(2)))
-PAIR32(bc_bswap16_i32, bc_bswap16_i32_g, 3, sem_bswap(R32(2), 2))
-PAIR32(bc_bswap32_i32, bc_bswap32_i32_g, 3, sem_bswap(R32(2), 4))
-PAIR64(bc_bswap16_i64, bc_bswap16_i64_g, 3, sem_bswap(R64(2), 2))
-PAIR64(bc_bswap32_i64, bc_bswap32_i64_g, 3, sem_bswap(R64(2), 4))
-PAIR64(bc_bswap64_i64, bc_bswap64_i64_g, 3, sem_bswap(R64(2), 8))
+QUAD32(bc_clz_i32, 3, sem_clz(IR_I32, in1))
+QUAD64(bc_clz_i64, 3, sem_clz(IR_I64, in1))
+QUAD32(bc_ctz_i32, 3, sem_ctz(IR_I32, in1))
+QUAD64(bc_ctz_i64, 3, sem_ctz(IR_I64, in1))
+QUAD32(bc_popcnt_i32, 3, sem_popcnt(in1))
+QUAD64(bc_popcnt_i64, 3, sem_popcnt(in1))
+QUAD32(bc_bswap16_i32, 3, sem_bswap(in1, 2))
+QUAD32(bc_bswap32_i32, 3, sem_bswap(in1, 4))
+QUAD64(bc_bswap16_i64, 3, sem_bswap(in1, 2))
+QUAD64(bc_bswap32_i64, 3, sem_bswap(in1, 4))
+QUAD64(bc_bswap64_i64, 3, sem_bswap(in1, 8))
 
     /* ---- bit fields ---- */
-PAIR32(bc_extract_i32, bc_extract_i32_g, 5, sem_extract(R32(2), (unsigned)ip[3], (unsigned)ip[4]))
-PAIR64(bc_extract_i64, bc_extract_i64_g, 5, sem_extract(R64(2), (unsigned)ip[3], (unsigned)ip[4]))
-PAIR32(bc_sextract_i32, bc_sextract_i32_g, 5, sem_sextract(IR_I32, R32(2), (unsigned)ip[3], (unsigned)ip[4]))
-PAIR64(bc_sextract_i64, bc_sextract_i64_g, 5, sem_sextract(IR_I64, R64(2), (unsigned)ip[3], (unsigned)ip[4]))
-PAIR32(bc_deposit_i32, bc_deposit_i32_g, 6, sem_deposit(IR_I32, R32(2), R32(3), (unsigned)ip[4], (unsigned)ip[5]))
-PAIR64(bc_deposit_i64, bc_deposit_i64_g, 6, sem_deposit(IR_I64, R64(2), R64(3), (unsigned)ip[4], (unsigned)ip[5]))
+QUAD32(bc_extract_i32, 5, sem_extract(in1, (unsigned)ip[3], (unsigned)ip[4]))
+QUAD64(bc_extract_i64, 5, sem_extract(in1, (unsigned)ip[3], (unsigned)ip[4]))
+QUAD32(bc_sextract_i32, 5, sem_sextract(IR_I32, in1, (unsigned)ip[3], (unsigned)ip[4]))
+QUAD64(bc_sextract_i64, 5, sem_sextract(IR_I64, in1, (unsigned)ip[3], (unsigned)ip[4]))
+QUAD32(bc_deposit_i32, 6, sem_deposit(IR_I32, in1, R32(3), (unsigned)ip[4], (unsigned)ip[5]))
+QUAD64(bc_deposit_i64, 6, sem_deposit(IR_I64, in1, R64(3), (unsigned)ip[4], (unsigned)ip[5]))
 
     /* ---- width changes ---- */
-PAIR64(bc_zext, bc_zext_g, 3, R32(2))
-PAIR64(bc_sext, bc_sext_g, 3, sx32(R32(2)))
-PAIR32(bc_trunc, bc_trunc_g, 3, R64(2))
+QUAD_32_64(bc_zext, 3, in1)
+QUAD_32_64(bc_sext, 3, sx32(in1))
+QUAD_64_32(bc_trunc, 3, in1)
 
     /* ---- comparisons ---- */
-PAIR32(bc_setcond_eq_i32, bc_setcond_eq_i32_g, 4, sem_cond(IR_I32, IR_COND_eq, R32(2), R32(3)))
-PAIR32(bc_setcond_ne_i32, bc_setcond_ne_i32_g, 4, sem_cond(IR_I32, IR_COND_ne, R32(2), R32(3)))
-PAIR32(bc_setcond_lt_i32, bc_setcond_lt_i32_g, 4, sem_cond(IR_I32, IR_COND_lt, R32(2), R32(3)))
-PAIR32(bc_setcond_ge_i32, bc_setcond_ge_i32_g, 4, sem_cond(IR_I32, IR_COND_ge, R32(2), R32(3)))
-PAIR32(bc_setcond_le_i32, bc_setcond_le_i32_g, 4, sem_cond(IR_I32, IR_COND_le, R32(2), R32(3)))
-PAIR32(bc_setcond_gt_i32, bc_setcond_gt_i32_g, 4, sem_cond(IR_I32, IR_COND_gt, R32(2), R32(3)))
-PAIR32(bc_setcond_ltu_i32, bc_setcond_ltu_i32_g, 4, sem_cond(IR_I32, IR_COND_ltu, R32(2), R32(3)))
-PAIR32(bc_setcond_geu_i32, bc_setcond_geu_i32_g, 4, sem_cond(IR_I32, IR_COND_geu, R32(2), R32(3)))
-PAIR32(bc_setcond_leu_i32, bc_setcond_leu_i32_g, 4, sem_cond(IR_I32, IR_COND_leu, R32(2), R32(3)))
-PAIR32(bc_setcond_gtu_i32, bc_setcond_gtu_i32_g, 4, sem_cond(IR_I32, IR_COND_gtu, R32(2), R32(3)))
-PAIR64(bc_setcond_eq_i64, bc_setcond_eq_i64_g, 4, sem_cond(IR_I64, IR_COND_eq, R64(2), R64(3)))
-PAIR64(bc_setcond_ne_i64, bc_setcond_ne_i64_g, 4, sem_cond(IR_I64, IR_COND_ne, R64(2), R64(3)))
-PAIR64(bc_setcond_lt_i64, bc_setcond_lt_i64_g, 4, sem_cond(IR_I64, IR_COND_lt, R64(2), R64(3)))
-PAIR64(bc_setcond_ge_i64, bc_setcond_ge_i64_g, 4, sem_cond(IR_I64, IR_COND_ge, R64(2), R64(3)))
-PAIR64(bc_setcond_le_i64, bc_setcond_le_i64_g, 4, sem_cond(IR_I64, IR_COND_le, R64(2), R64(3)))
-PAIR64(bc_setcond_gt_i64, bc_setcond_gt_i64_g, 4, sem_cond(IR_I64, IR_COND_gt, R64(2), R64(3)))
-PAIR64(bc_setcond_ltu_i64, bc_setcond_ltu_i64_g, 4, sem_cond(IR_I64, IR_COND_ltu, R64(2), R64(3)))
-PAIR64(bc_setcond_geu_i64, bc_setcond_geu_i64_g, 4, sem_cond(IR_I64, IR_COND_geu, R64(2), R64(3)))
-PAIR64(bc_setcond_leu_i64, bc_setcond_leu_i64_g, 4, sem_cond(IR_I64, IR_COND_leu, R64(2), R64(3)))
-PAIR64(bc_setcond_gtu_i64, bc_setcond_gtu_i64_g, 4, sem_cond(IR_I64, IR_COND_gtu, R64(2), R64(3)))
-PAIR32(bc_movcond_eq_i32, bc_movcond_eq_i32_g, 6, sem_cond(IR_I32, IR_COND_eq, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_ne_i32, bc_movcond_ne_i32_g, 6, sem_cond(IR_I32, IR_COND_ne, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_lt_i32, bc_movcond_lt_i32_g, 6, sem_cond(IR_I32, IR_COND_lt, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_ge_i32, bc_movcond_ge_i32_g, 6, sem_cond(IR_I32, IR_COND_ge, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_le_i32, bc_movcond_le_i32_g, 6, sem_cond(IR_I32, IR_COND_le, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_gt_i32, bc_movcond_gt_i32_g, 6, sem_cond(IR_I32, IR_COND_gt, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_ltu_i32, bc_movcond_ltu_i32_g, 6, sem_cond(IR_I32, IR_COND_ltu, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_geu_i32, bc_movcond_geu_i32_g, 6, sem_cond(IR_I32, IR_COND_geu, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_leu_i32, bc_movcond_leu_i32_g, 6, sem_cond(IR_I32, IR_COND_leu, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR32(bc_movcond_gtu_i32, bc_movcond_gtu_i32_g, 6, sem_cond(IR_I32, IR_COND_gtu, R32(2), R32(3)) ? R32(4) : R32(5))
-PAIR64(bc_movcond_eq_i64, bc_movcond_eq_i64_g, 6, sem_cond(IR_I64, IR_COND_eq, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_ne_i64, bc_movcond_ne_i64_g, 6, sem_cond(IR_I64, IR_COND_ne, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_lt_i64, bc_movcond_lt_i64_g, 6, sem_cond(IR_I64, IR_COND_lt, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_ge_i64, bc_movcond_ge_i64_g, 6, sem_cond(IR_I64, IR_COND_ge, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_le_i64, bc_movcond_le_i64_g, 6, sem_cond(IR_I64, IR_COND_le, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_gt_i64, bc_movcond_gt_i64_g, 6, sem_cond(IR_I64, IR_COND_gt, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_ltu_i64, bc_movcond_ltu_i64_g, 6, sem_cond(IR_I64, IR_COND_ltu, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_geu_i64, bc_movcond_geu_i64_g, 6, sem_cond(IR_I64, IR_COND_geu, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_leu_i64, bc_movcond_leu_i64_g, 6, sem_cond(IR_I64, IR_COND_leu, R64(2), R64(3)) ? R64(4) : R64(5))
-PAIR64(bc_movcond_gtu_i64, bc_movcond_gtu_i64_g, 6, sem_cond(IR_I64, IR_COND_gtu, R64(2), R64(3)) ? R64(4) : R64(5))
+QUAD32(bc_setcond_eq_i32, 4, sem_cond(IR_I32, IR_COND_eq, in1, R32(3)))
+QUAD32(bc_setcond_ne_i32, 4, sem_cond(IR_I32, IR_COND_ne, in1, R32(3)))
+QUAD32(bc_setcond_lt_i32, 4, sem_cond(IR_I32, IR_COND_lt, in1, R32(3)))
+QUAD32(bc_setcond_ge_i32, 4, sem_cond(IR_I32, IR_COND_ge, in1, R32(3)))
+QUAD32(bc_setcond_le_i32, 4, sem_cond(IR_I32, IR_COND_le, in1, R32(3)))
+QUAD32(bc_setcond_gt_i32, 4, sem_cond(IR_I32, IR_COND_gt, in1, R32(3)))
+QUAD32(bc_setcond_ltu_i32, 4, sem_cond(IR_I32, IR_COND_ltu, in1, R32(3)))
+QUAD32(bc_setcond_geu_i32, 4, sem_cond(IR_I32, IR_COND_geu, in1, R32(3)))
+QUAD32(bc_setcond_leu_i32, 4, sem_cond(IR_I32, IR_COND_leu, in1, R32(3)))
+QUAD32(bc_setcond_gtu_i32, 4, sem_cond(IR_I32, IR_COND_gtu, in1, R32(3)))
+QUAD64(bc_setcond_eq_i64, 4, sem_cond(IR_I64, IR_COND_eq, in1, R64(3)))
+QUAD64(bc_setcond_ne_i64, 4, sem_cond(IR_I64, IR_COND_ne, in1, R64(3)))
+QUAD64(bc_setcond_lt_i64, 4, sem_cond(IR_I64, IR_COND_lt, in1, R64(3)))
+QUAD64(bc_setcond_ge_i64, 4, sem_cond(IR_I64, IR_COND_ge, in1, R64(3)))
+QUAD64(bc_setcond_le_i64, 4, sem_cond(IR_I64, IR_COND_le, in1, R64(3)))
+QUAD64(bc_setcond_gt_i64, 4, sem_cond(IR_I64, IR_COND_gt, in1, R64(3)))
+QUAD64(bc_setcond_ltu_i64, 4, sem_cond(IR_I64, IR_COND_ltu, in1, R64(3)))
+QUAD64(bc_setcond_geu_i64, 4, sem_cond(IR_I64, IR_COND_geu, in1, R64(3)))
+QUAD64(bc_setcond_leu_i64, 4, sem_cond(IR_I64, IR_COND_leu, in1, R64(3)))
+QUAD64(bc_setcond_gtu_i64, 4, sem_cond(IR_I64, IR_COND_gtu, in1, R64(3)))
+QUAD32(bc_movcond_eq_i32, 6, sem_cond(IR_I32, IR_COND_eq, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_ne_i32, 6, sem_cond(IR_I32, IR_COND_ne, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_lt_i32, 6, sem_cond(IR_I32, IR_COND_lt, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_ge_i32, 6, sem_cond(IR_I32, IR_COND_ge, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_le_i32, 6, sem_cond(IR_I32, IR_COND_le, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_gt_i32, 6, sem_cond(IR_I32, IR_COND_gt, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_ltu_i32, 6, sem_cond(IR_I32, IR_COND_ltu, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_geu_i32, 6, sem_cond(IR_I32, IR_COND_geu, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_leu_i32, 6, sem_cond(IR_I32, IR_COND_leu, in1, R32(3)) ? R32(4) : R32(5))
+QUAD32(bc_movcond_gtu_i32, 6, sem_cond(IR_I32, IR_COND_gtu, in1, R32(3)) ? R32(4) : R32(5))
+QUAD64(bc_movcond_eq_i64, 6, sem_cond(IR_I64, IR_COND_eq, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_ne_i64, 6, sem_cond(IR_I64, IR_COND_ne, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_lt_i64, 6, sem_cond(IR_I64, IR_COND_lt, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_ge_i64, 6, sem_cond(IR_I64, IR_COND_ge, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_le_i64, 6, sem_cond(IR_I64, IR_COND_le, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_gt_i64, 6, sem_cond(IR_I64, IR_COND_gt, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_ltu_i64, 6, sem_cond(IR_I64, IR_COND_ltu, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_geu_i64, 6, sem_cond(IR_I64, IR_COND_geu, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_leu_i64, 6, sem_cond(IR_I64, IR_COND_leu, in1, R64(3)) ? R64(4) : R64(5))
+QUAD64(bc_movcond_gtu_i64, 6, sem_cond(IR_I64, IR_COND_gtu, in1, R64(3)) ? R64(4) : R64(5))
 
     /* ---- flag building blocks ---- */
-PAIR32(bc_addc_i32, bc_addc_i32_g, 5, sem_addc(IR_I32, R32(2), R32(3), R32(4)))
-PAIR64(bc_addc_i64, bc_addc_i64_g, 5, sem_addc(IR_I64, R64(2), R64(3), R64(4)))
-PAIR32(bc_addv_i32, bc_addv_i32_g, 5, sem_addv(IR_I32, R32(2), R32(3), R32(4)))
-PAIR64(bc_addv_i64, bc_addv_i64_g, 5, sem_addv(IR_I64, R64(2), R64(3), R64(4)))
-PAIR32(bc_subb_i32, bc_subb_i32_g, 5, sem_subb(IR_I32, R32(2), R32(3), R32(4)))
-PAIR64(bc_subb_i64, bc_subb_i64_g, 5, sem_subb(IR_I64, R64(2), R64(3), R64(4)))
-PAIR32(bc_subv_i32, bc_subv_i32_g, 5, sem_subv(IR_I32, R32(2), R32(3), R32(4)))
-PAIR64(bc_subv_i64, bc_subv_i64_g, 5, sem_subv(IR_I64, R64(2), R64(3), R64(4)))
+QUAD32(bc_addc_i32, 5, sem_addc(IR_I32, in1, R32(3), R32(4)))
+QUAD64(bc_addc_i64, 5, sem_addc(IR_I64, in1, R64(3), R64(4)))
+QUAD32(bc_addv_i32, 5, sem_addv(IR_I32, in1, R32(3), R32(4)))
+QUAD64(bc_addv_i64, 5, sem_addv(IR_I64, in1, R64(3), R64(4)))
+QUAD32(bc_subb_i32, 5, sem_subb(IR_I32, in1, R32(3), R32(4)))
+QUAD64(bc_subb_i64, 5, sem_subb(IR_I64, in1, R64(3), R64(4)))
+QUAD32(bc_subv_i32, 5, sem_subv(IR_I32, in1, R32(3), R32(4)))
+QUAD64(bc_subv_i64, 5, sem_subv(IR_I64, in1, R64(3), R64(4)))
 
     /* ---- guest memory ---- */
-PAIR32(bc_ld_u8_i32, bc_ld_u8_i32_g, 3, gld8(GADDR(2)))
-PAIR32(bc_ld_s8_i32, bc_ld_s8_i32_g, 3, sx8(gld8(GADDR(2))))
-PAIR32(bc_ld_u16le_i32, bc_ld_u16le_i32_g, 3, gld16(GADDR(2), false))
-PAIR32(bc_ld_s16le_i32, bc_ld_s16le_i32_g, 3, sx16(gld16(GADDR(2), false)))
-PAIR32(bc_ld_u32le_i32, bc_ld_u32le_i32_g, 3, gld32(GADDR(2), false))
-PAIR32(bc_ld_u16be_i32, bc_ld_u16be_i32_g, 3, gld16(GADDR(2), true))
-PAIR32(bc_ld_s16be_i32, bc_ld_s16be_i32_g, 3, sx16(gld16(GADDR(2), true)))
-PAIR32(bc_ld_u32be_i32, bc_ld_u32be_i32_g, 3, gld32(GADDR(2), true))
-PAIR64(bc_ld_u8_i64, bc_ld_u8_i64_g, 3, gld8(GADDR(2)))
-PAIR64(bc_ld_s8_i64, bc_ld_s8_i64_g, 3, sx8(gld8(GADDR(2))))
-PAIR64(bc_ld_u16le_i64, bc_ld_u16le_i64_g, 3, gld16(GADDR(2), false))
-PAIR64(bc_ld_s16le_i64, bc_ld_s16le_i64_g, 3, sx16(gld16(GADDR(2), false)))
-PAIR64(bc_ld_u32le_i64, bc_ld_u32le_i64_g, 3, gld32(GADDR(2), false))
-PAIR64(bc_ld_s32le_i64, bc_ld_s32le_i64_g, 3, sx32(gld32(GADDR(2), false)))
-PAIR64(bc_ld_u64le_i64, bc_ld_u64le_i64_g, 3, gld64(GADDR(2), false))
-PAIR64(bc_ld_u16be_i64, bc_ld_u16be_i64_g, 3, gld16(GADDR(2), true))
-PAIR64(bc_ld_s16be_i64, bc_ld_s16be_i64_g, 3, sx16(gld16(GADDR(2), true)))
-PAIR64(bc_ld_u32be_i64, bc_ld_u32be_i64_g, 3, gld32(GADDR(2), true))
-PAIR64(bc_ld_s32be_i64, bc_ld_s32be_i64_g, 3, sx32(gld32(GADDR(2), true)))
-PAIR64(bc_ld_u64be_i64, bc_ld_u64be_i64_g, 3, gld64(GADDR(2), true))
-PAIR32(bc_ld_i32, bc_ld_i32_g, 4, sem_load(IR_I32, GADDR(2), (unsigned)ip[3]))
-PAIR64(bc_ld_i64, bc_ld_i64_g, 4, sem_load(IR_I64, GADDR(2), (unsigned)ip[3]))
-bc_st_8_i32: gst8(GADDR(2), R32(1)); NEXT(3);
-bc_st_16le_i32: gst16(GADDR(2), R32(1), false); NEXT(3);
-bc_st_32le_i32: gst32(GADDR(2), R32(1), false); NEXT(3);
-bc_st_16be_i32: gst16(GADDR(2), R32(1), true); NEXT(3);
-bc_st_32be_i32: gst32(GADDR(2), R32(1), true); NEXT(3);
-bc_st_8_i64: gst8(GADDR(2), R64(1)); NEXT(3);
-bc_st_16le_i64: gst16(GADDR(2), R64(1), false); NEXT(3);
-bc_st_32le_i64: gst32(GADDR(2), R64(1), false); NEXT(3);
-bc_st_64le_i64: gst64(GADDR(2), R64(1), false); NEXT(3);
-bc_st_16be_i64: gst16(GADDR(2), R64(1), true); NEXT(3);
-bc_st_32be_i64: gst32(GADDR(2), R64(1), true); NEXT(3);
-bc_st_64be_i64: gst64(GADDR(2), R64(1), true); NEXT(3);
-bc_st_i32: sem_store(GADDR(2), R32(1), (unsigned)ip[3]); NEXT(4);
-bc_st_i64: sem_store(GADDR(2), R64(1), (unsigned)ip[3]); NEXT(4);
+QUAD_64_32(bc_ld_u8_i32, 3, gld8(G(in1)))
+QUAD_64_32(bc_ld_s8_i32, 3, sx8(gld8(G(in1))))
+QUAD_64_32(bc_ld_u16le_i32, 3, gld16(G(in1), false))
+QUAD_64_32(bc_ld_s16le_i32, 3, sx16(gld16(G(in1), false)))
+QUAD_64_32(bc_ld_u32le_i32, 3, gld32(G(in1), false))
+QUAD_64_32(bc_ld_u16be_i32, 3, gld16(G(in1), true))
+QUAD_64_32(bc_ld_s16be_i32, 3, sx16(gld16(G(in1), true)))
+QUAD_64_32(bc_ld_u32be_i32, 3, gld32(G(in1), true))
+QUAD64(bc_ld_u8_i64, 3, gld8(G(in1)))
+QUAD64(bc_ld_s8_i64, 3, sx8(gld8(G(in1))))
+QUAD64(bc_ld_u16le_i64, 3, gld16(G(in1), false))
+QUAD64(bc_ld_s16le_i64, 3, sx16(gld16(G(in1), false)))
+QUAD64(bc_ld_u32le_i64, 3, gld32(G(in1), false))
+QUAD64(bc_ld_s32le_i64, 3, sx32(gld32(G(in1), false)))
+QUAD64(bc_ld_u64le_i64, 3, gld64(G(in1), false))
+QUAD64(bc_ld_u16be_i64, 3, gld16(G(in1), true))
+QUAD64(bc_ld_s16be_i64, 3, sx16(gld16(G(in1), true)))
+QUAD64(bc_ld_u32be_i64, 3, gld32(G(in1), true))
+QUAD64(bc_ld_s32be_i64, 3, sx32(gld32(G(in1), true)))
+QUAD64(bc_ld_u64be_i64, 3, gld64(G(in1), true))
+QUAD_64_32(bc_ld_i32, 4, sem_load(IR_I32, G(in1), (unsigned)ip[3]))
+QUAD64(bc_ld_i64, 4, sem_load(IR_I64, G(in1), (unsigned)ip[3]))
+STORE32(bc_st_8_i32, 3, gst8(GADDR(2), in1))
+STORE32(bc_st_16le_i32, 3, gst16(GADDR(2), in1, false))
+STORE32(bc_st_32le_i32, 3, gst32(GADDR(2), in1, false))
+STORE32(bc_st_16be_i32, 3, gst16(GADDR(2), in1, true))
+STORE32(bc_st_32be_i32, 3, gst32(GADDR(2), in1, true))
+STORE64(bc_st_8_i64, 3, gst8(GADDR(2), in1))
+STORE64(bc_st_16le_i64, 3, gst16(GADDR(2), in1, false))
+STORE64(bc_st_32le_i64, 3, gst32(GADDR(2), in1, false))
+STORE64(bc_st_64le_i64, 3, gst64(GADDR(2), in1, false))
+STORE64(bc_st_16be_i64, 3, gst16(GADDR(2), in1, true))
+STORE64(bc_st_32be_i64, 3, gst32(GADDR(2), in1, true))
+STORE64(bc_st_64be_i64, 3, gst64(GADDR(2), in1, true))
+STORE32(bc_st_i32, 4, sem_store(GADDR(2), in1, (unsigned)ip[3]))
+STORE64(bc_st_i64, 4, sem_store(GADDR(2), in1, (unsigned)ip[3]))
 
     /* ---- CPU-state fields ---- */
-PAIR32(bc_ld_state_i32, bc_ld_state_i32_g, 4, state_load(env + ip[2], (unsigned)ip[3]))
-PAIR64(bc_ld_state_i64, bc_ld_state_i64_g, 4, state_load(env + ip[2], (unsigned)ip[3]))
+PAIR32(bc_ld_state_i32, 4, state_load(env + ip[2], (unsigned)ip[3]))
+PAIR64(bc_ld_state_i64, 4, state_load(env + ip[2], (unsigned)ip[3]))
 bc_st_state_i32: state_store(env + ip[2], R32(1), (unsigned)ip[3]); NEXT(4);
 bc_st_state_i64: state_store(env + ip[2], R64(1), (unsigned)ip[3]); NEXT(4);
 
@@ -378,6 +480,7 @@ bc_call: {
     void *argp[IR_HELPER_MAX_ARGS];
     for (unsigned i = 0; i < c->nargs; i++)
         argp[i] = FR(ip[6 + i]);
+    fault_insn = NULL; /* a fault inside the helper is not this block's */
     uint64_t r = interp_call_invoke(c, env, argp);
     if (c->ret == IR_I32) {
         wr32(FR(ip[1]), r);
@@ -406,26 +509,26 @@ bc_mb_st:
 bc_br:
     ip = (const int32_t *)((const char *)ip + ip[1]);
     DISPATCH();
-bc_brcond_eq_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_eq, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_ne_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_ne, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_lt_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_lt, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_ge_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_ge, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_le_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_le, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_gt_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_gt, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_ltu_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_ltu, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_geu_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_geu, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_leu_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_leu, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_gtu_i32: BRANCH_IF(sem_cond(IR_I32, IR_COND_gtu, R32(1), R32(2)), 3); NEXT(4);
-bc_brcond_eq_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_eq, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_ne_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_ne, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_lt_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_lt, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_ge_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_ge, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_le_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_le, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_gt_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_gt, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_ltu_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_ltu, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_geu_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_geu, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_leu_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_leu, R64(1), R64(2)), 3); NEXT(4);
-bc_brcond_gtu_i64: BRANCH_IF(sem_cond(IR_I64, IR_COND_gtu, R64(1), R64(2)), 3); NEXT(4);
+BRCOND32(bc_brcond_eq_i32, sem_cond(IR_I32, IR_COND_eq, in1, R32(2)))
+BRCOND32(bc_brcond_ne_i32, sem_cond(IR_I32, IR_COND_ne, in1, R32(2)))
+BRCOND32(bc_brcond_lt_i32, sem_cond(IR_I32, IR_COND_lt, in1, R32(2)))
+BRCOND32(bc_brcond_ge_i32, sem_cond(IR_I32, IR_COND_ge, in1, R32(2)))
+BRCOND32(bc_brcond_le_i32, sem_cond(IR_I32, IR_COND_le, in1, R32(2)))
+BRCOND32(bc_brcond_gt_i32, sem_cond(IR_I32, IR_COND_gt, in1, R32(2)))
+BRCOND32(bc_brcond_ltu_i32, sem_cond(IR_I32, IR_COND_ltu, in1, R32(2)))
+BRCOND32(bc_brcond_geu_i32, sem_cond(IR_I32, IR_COND_geu, in1, R32(2)))
+BRCOND32(bc_brcond_leu_i32, sem_cond(IR_I32, IR_COND_leu, in1, R32(2)))
+BRCOND32(bc_brcond_gtu_i32, sem_cond(IR_I32, IR_COND_gtu, in1, R32(2)))
+BRCOND64(bc_brcond_eq_i64, sem_cond(IR_I64, IR_COND_eq, in1, R64(2)))
+BRCOND64(bc_brcond_ne_i64, sem_cond(IR_I64, IR_COND_ne, in1, R64(2)))
+BRCOND64(bc_brcond_lt_i64, sem_cond(IR_I64, IR_COND_lt, in1, R64(2)))
+BRCOND64(bc_brcond_ge_i64, sem_cond(IR_I64, IR_COND_ge, in1, R64(2)))
+BRCOND64(bc_brcond_le_i64, sem_cond(IR_I64, IR_COND_le, in1, R64(2)))
+BRCOND64(bc_brcond_gt_i64, sem_cond(IR_I64, IR_COND_gt, in1, R64(2)))
+BRCOND64(bc_brcond_ltu_i64, sem_cond(IR_I64, IR_COND_ltu, in1, R64(2)))
+BRCOND64(bc_brcond_geu_i64, sem_cond(IR_I64, IR_COND_geu, in1, R64(2)))
+BRCOND64(bc_brcond_leu_i64, sem_cond(IR_I64, IR_COND_leu, in1, R64(2)))
+BRCOND64(bc_brcond_gtu_i64, sem_cond(IR_I64, IR_COND_gtu, in1, R64(2)))
 
     /* ---- terminators ---- */
 bc_goto_tb: {
@@ -440,7 +543,7 @@ bc_goto_tb: {
     cpu->pc = pc;
     cpu->last_tb = (struct tb *)tb;
     cpu->last_slot = (uint32_t)ip[1];
-    return IR_EXIT_chain;
+    LEAVE(IR_EXIT_chain);
 }
 bc_goto_ptr: {
     uint64_t pc = R64(1);
@@ -450,9 +553,10 @@ bc_goto_ptr: {
         tb = e->tb;
         goto enter;
     }
-    return IR_EXIT_lookup;
+    LEAVE(IR_EXIT_lookup);
 }
 bc_exit:
     cpu->pc = R64(1);
-    return (unsigned)ip[2];
+    LEAVE((unsigned)ip[2]);
+    // clang-format on
 }

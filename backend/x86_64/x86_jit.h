@@ -1,7 +1,8 @@
-/* Internal interface of the x86-64 JIT backend, shared by its three parts:
- *   x86_jit.c       compile driver, block structure, prologue, chaining, logging
+/* Internal interface of the x86-64 JIT backend, shared by its parts:
+ *   x86_jit.c       compile driver, block structure, prologue, chaining
  *   x86_regalloc.c  liveness pre-pass and the local register allocator
  *   x86_lower.c     per-op lowering (calls the encoders of x86_emit.h)
+ *   x86_disas.c     the -d out_asm log (Capstone)
  * Pipeline: ir_func -> liveness -> [per insn: allocate, lower] -> stubs -> code buffer. */
 #ifndef FERRY_X86_JIT_H
 #define FERRY_X86_JIT_H

@@ -3,8 +3,6 @@
  * allocator (x86_regalloc.c) for operand registers and calls the encoders of
  * x86_emit.h.  No raw bytes here.  i32 values are kept zero-extended in
  * 64-bit registers: every i32 result comes from a 32-bit operation. */
-#include <assert.h>
-
 #include "../../ir/sem.h"
 #include "x86_jit.h"
 

@@ -21,8 +21,8 @@ int main(int argc, char **argv)
     double t0 = now();
     kernels_run(KERNELS_FULL, rounds, &r, NULL);
     double t1 = now();
-    printf("compute: full rounds %u crc32 %08x primes %u matrix %#lx check %016lx\n", rounds,
-           r.crc, r.primes, (unsigned long)r.mat, (unsigned long)r.check);
+    printf("compute: full rounds %u crc32 %08x primes %u matrix %#lx check %016lx\n", rounds, r.crc,
+           r.primes, (unsigned long)r.mat, (unsigned long)r.check);
     fprintf(stderr, "kernels: %.3f ms\n", (t1 - t0) * 1e3);
     return 0;
 }

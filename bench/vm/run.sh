@@ -6,15 +6,20 @@
 #
 #   bench/vm/run.sh [BUILD_DIR]      (default: build; needs ferry and pc_guests built)
 #   RUNS=9 EXITS=20000 ROUNDS=300 bench/vm/run.sh build
+#   NO_QEMU=1 bench/vm/run.sh        (ferry and native only: QEMU-KVM runs take seconds each)
 #
 # Installs Debian's qemu-system-x86 if qemu-system-x86_64 is missing (QEMU rows
 # are skipped if that fails).  Rows:
 #   start-to-exit   process start to guest exit, empty guest (wall clock)
-#   exit round trip (time(n=EXITS) - time(n=0)) / EXITS for a guest doing one
-#                   OUT to an unclaimed port per iteration, payload at CPL3 and
-#                   CPL0; for ferry also from its own phase markers
-#   compute CPL3    kernels time: guest phase markers 1..4 (ferry --stats)
-#                   against the native process's own clock around the kernels
+#   exit round trip a guest doing EXITS OUTs to an unclaimed port, timed with
+#                   its TSC (converted with the host's TSC rate), payload at
+#                   CPL3 and CPL0; for ferry also from its own phase markers
+#   compute CPL3    wall time in the kernels: guest phase markers 1..4 (ferry
+#                   --stats) against the native process's own clock around
+#                   them; and CPU time (user+system) of the whole process at
+#                   ROUNDS rounds minus at 0 rounds, which a loaded machine
+#                   does not inflate
+# Timing rows show the median and the minimum.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -34,17 +39,20 @@ done
 
 # ---- QEMU ---------------------------------------------------------------------
 qemu=$(command -v qemu-system-x86_64 || true)
+[ "${NO_QEMU:-0}" = 1 ] && qemu=skip
 if [ -z "$qemu" ]; then
     echo "bench: installing qemu-system-x86 (Debian package) for the comparison..." >&2
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    if $sudo apt-get install -y -q --no-install-recommends qemu-system-x86 >"$tmp/apt.log" 2>&1 ||
-        { $sudo apt-get update -q >/dev/null 2>&1 &&
-          $sudo apt-get install -y -q --no-install-recommends qemu-system-x86 >"$tmp/apt.log" 2>&1; }; then
+    apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
+    if apt install -y -q --no-install-recommends qemu-system-x86 >"$tmp/apt.log" 2>&1 ||
+        { apt update -q >/dev/null 2>&1 &&
+          apt install -y -q --no-install-recommends qemu-system-x86 >"$tmp/apt.log" 2>&1; }; then
         qemu=$(command -v qemu-system-x86_64 || true)
     fi
     [ -n "$qemu" ] || { echo "bench: qemu-system-x86 could not be installed; QEMU rows skipped" >&2; tail -3 "$tmp/apt.log" >&2; }
 fi
+[ "$qemu" = skip ] && qemu=""
 qemu_run() { # qemu_run ACCEL IMAGE [append]
     "$qemu" -accel "$1" -M pc -m 128 -nodefaults -no-user-config -display none -no-reboot \
         -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$2" ${3:+-append "$3"}
@@ -67,38 +75,47 @@ time_ms() {
         echo nan
         return
     fi
-    echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.3f", $1 / 1000}'
+    echo $(( (t1 - t0) / 1000 )) | awk '{printf "%.3f\n", $1 / 1000}'
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "nan"; exit} m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.3f", m}'; }
-# med_ms CMD...: median wall-clock ms over $runs runs
+# summary: "median (min X)" of the numbers on stdin
+summary() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "nan"; exit} m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.3f  (min %.3f)", m, a[1]}'; }
+# med_ms CMD...: wall-clock ms over $runs runs, as a summary
 med_ms() {
-    local i
-    for i in $(seq "$runs"); do time_ms "$@"; done | grep -v nan | median
+    for _ in $(seq "$runs"); do time_ms "$@"; done | grep -v nan | summary
 }
-# marker_ms FROM TO CMD...: median of (marker TO - marker FROM) from ferry --stats
-marker_ms() {
-    local from=$1 to=$2 i
+# cpu_ms CMD...: user+system CPU ms of one run (not inflated by waiting for a
+# CPU on a loaded machine)
+cpu_ms() {
+    local TIMEFORMAT='%3U %3S'
+    { time { "$@" >/dev/null 2>&1 </dev/null || true; }; } 2>&1 | awk '{printf "%.3f\n", ($1 + $2) * 1000}'
+}
+# marker_once FROM TO CMD...: ms between two of ferry's phase markers (--stats)
+marker_once() {
+    local from=$1 to=$2
     shift 2
-    for i in $(seq "$runs"); do
-        "$@" --stats 2>&1 >/dev/null | awk -v f="$from" -v t="$to" \
-            '$1 == "marker" && $2 == f {a = $3} $1 == "marker" && $2 == t {b = $3} END {if (a != "" && b != "") printf "%.3f\n", b - a}'
-    done | median
+    { FERRY_STATS=1 "$@" 2>&1 >/dev/null || true; } | awk -v f="$from" -v t="$to" \
+        '$1 == "marker" && $2 == f {a = $3} $1 == "marker" && $2 == t {b = $3} END {if (a != "" && b != "") printf "%.3f\n", b - a}'
 }
-per_exit_us() { # per_exit_us MS_N MS_0 -> microseconds per exit
-    awk -v a="$1" -v b="$2" -v n="$exits" 'BEGIN {if (a == "nan" || b == "nan") print "nan"; else printf "%.2f", (a - b) * 1000 / n}'
+# marker_ms FROM TO CMD...: $runs of them, as a summary
+marker_ms() {
+    for _ in $(seq "$runs"); do marker_once "$@"; done | summary
 }
-row() { printf "  %-44s %12s %s\n" "$1" "$2" "${3:-}"; }
+row() { printf "  %-52s %s\n" "$1" "$2"; }
 
 # ---- native compute -------------------------------------------------------------
-# The kernels compiled with the guest's code-generation flags (integer-only,
-# non-PIC), linked to a hosted main that times them.
+# The kernels compiled with exactly the guest's flags (tests/guest/pc/
+# CMakeLists.txt), linked to a hosted main that times them.
 cc=${CC:-cc}
-$cc -O2 -std=gnu11 -fno-pie -mgeneral-regs-only -fno-tree-loop-distribute-patterns \
-    -fno-stack-protector -c "$here/kernels.c" -o "$tmp/kernels.o"
+$cc -O2 -std=gnu11 -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+    -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+    -fno-tree-loop-distribute-patterns -fno-common -c "$here/kernels.c" -o "$tmp/kernels.o"
 $cc -O2 -std=gnu11 -fno-pie -no-pie -I"$here" "$here/native_compute.c" "$tmp/kernels.o" -o "$tmp/native_compute"
+$cc -O2 "$here/tsc_hz.c" -o "$tmp/tsc_hz"
+tsc_hz=$("$tmp/tsc_hz")
 
 echo "== ferry VM benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "   medians of $runs runs; ferry: $ferry"
+echo "   medians of $runs runs; ferry: $ferry; host TSC $(awk -v h="$tsc_hz" 'BEGIN {printf "%.3f GHz", h / 1e9}')"
 "$ferry" vm --probe 2>&1 | grep -E "^(host CPU|KVM backend|KVM:)" | sed 's/^/   /'
 [ -n "$qemu" ] && echo "   QEMU: $("$qemu" --version | head -n1)"
 echo
@@ -114,37 +131,67 @@ fi
 echo "   target: ferry under 20 ms"
 echo
 
-echo "-- port-I/O exit round trip (us per OUT; $exits OUTs minus none)"
+echo "-- port-I/O exit round trip (us per OUT to an unclaimed port; $exits OUTs timed by the guest's TSC)"
+# tsc_once CMD...: us per OUT from the guest's "exits: N OUTs in T TSC ticks"
+tsc_once() {
+    { "$@" 2>/dev/null </dev/null || true; } |
+        awk -v hz="$tsc_hz" '$1 == "exits:" {printf "%.3f\n", $5 / $2 / hz * 1e6}'
+}
+# Interleaved runs (ferry, QEMU-KVM, QEMU-TCG, ...) so that load drifting over
+# the run hits every row alike.
 for ring in 3 0; do
     ra=""
     [ $ring = 3 ] && ra="ring=3"
-    f_n=$(med_ms ferry_run "$guests/exits.mb.elf" n=$exits $ra)
-    f_0=$(med_ms ferry_run "$guests/exits.mb.elf" n=0 $ra)
-    f_m=$(marker_ms 1 2 ferry_run "$guests/exits.mb.elf" n=$exits $ra)
-    row "ferry kvm, payload at CPL$ring (wall clock)" "$(per_exit_us "$f_n" "$f_0")"
-    row "ferry kvm, payload at CPL$ring (phase markers)" \
-        "$(awk -v m="$f_m" -v n="$exits" 'BEGIN {if (m == "nan") print "nan"; else printf "%.2f", m * 1000 / n}')"
+    for _ in $(seq "$runs"); do
+        tsc_once ferry_run "$guests/exits.mb.elf" n=$exits report=1 $ra >>"$tmp/x.ferry$ring"
+        marker_once 1 2 ferry_run "$guests/exits.mb.elf" n=$exits $ra |
+            awk -v n="$exits" '{printf "%.3f\n", $1 * 1000 / n}' >>"$tmp/x.marker$ring"
+        if [ -n "$qemu" ]; then
+            tsc_once qemu_run kvm "$guests/exits.mb.elf" "n=$exits report=1 $ra" >>"$tmp/x.qkvm$ring"
+            tsc_once qemu_run tcg "$guests/exits.mb.elf" "n=$exits report=1 $ra" >>"$tmp/x.qtcg$ring"
+        fi
+    done
+    row "ferry kvm, payload at CPL$ring" "$(summary <"$tmp/x.ferry$ring")"
+    row "ferry kvm, payload at CPL$ring (ferry's phase markers)" "$(summary <"$tmp/x.marker$ring")"
     if [ -n "$qemu" ]; then
-        q_n=$(med_ms qemu_run kvm "$guests/exits.mb.elf" "n=$exits $ra")
-        q_0=$(med_ms qemu_run kvm "$guests/exits.mb.elf" "n=0 $ra")
-        row "qemu -accel kvm, payload at CPL$ring" "$(per_exit_us "$q_n" "$q_0")"
-        t_n=$(med_ms qemu_run tcg "$guests/exits.mb.elf" "n=$exits $ra")
-        t_0=$(med_ms qemu_run tcg "$guests/exits.mb.elf" "n=0 $ra")
-        row "qemu -accel tcg, payload at CPL$ring (no real exit)" "$(per_exit_us "$t_n" "$t_0")"
+        row "qemu -accel kvm, payload at CPL$ring" "$(summary <"$tmp/x.qkvm$ring")"
+        row "qemu -accel tcg, payload at CPL$ring (no real exit)" "$(summary <"$tmp/x.qtcg$ring")"
     fi
 done
 echo "   target: ferry no slower than QEMU with KVM"
 echo
 
-echo "-- compute guest (CRC-32, sieve, matrix multiply) x $rounds rounds, payload at CPL3 (ms in the kernels)"
-native=$(for i in $(seq "$runs"); do "$tmp/native_compute" "$rounds" 2>&1 >/dev/null | awk '{print $2}'; done | median)
-guest=$(marker_ms 1 4 ferry_run "$guests/compute.mb.elf" rounds=$rounds ring=3)
-guest64=$(marker_ms 1 4 ferry_run --entry-ring=3 "$guests/compute.elf64" rounds=$rounds)
-row "native host process" "$native"
-row "ferry kvm, Multiboot, kit drops to CPL3" "$guest" \
-    "$(awk -v g="$guest" -v n="$native" 'BEGIN {if (n > 0) printf "(%+.1f%% vs native)", (g / n - 1) * 100}')"
-row "ferry kvm, ELF64 --entry-ring=3" "$guest64" \
-    "$(awk -v g="$guest64" -v n="$native" 'BEGIN {if (n > 0) printf "(%+.1f%% vs native)", (g / n - 1) * 100}')"
+echo "-- compute guest (CRC-32, sieve, matrix multiply) x $rounds rounds, payload at CPL3"
+# Interleaved runs, so that load drifting over the run hits every column alike.
+# Wall: ms in the kernels (native: its own clock; guest: phase markers 1..4).
+# CPU: user+system ms of the whole process at $rounds rounds minus at 0 rounds.
+for _ in $(seq "$runs"); do
+    "$tmp/native_compute" "$rounds" 2>&1 >/dev/null | awk '{print $2}' >>"$tmp/native.wall"
+    marker_once 1 4 ferry_run "$guests/compute.mb.elf" rounds=$rounds ring=3 >>"$tmp/mb.wall"
+    marker_once 1 4 ferry_run --entry-ring=3 "$guests/compute.elf64" rounds=$rounds >>"$tmp/e64.wall"
+    n1=$(cpu_ms "$tmp/native_compute" "$rounds")
+    n0=$(cpu_ms "$tmp/native_compute" 0)
+    m1=$(cpu_ms ferry_run "$guests/compute.mb.elf" rounds=$rounds ring=3)
+    m0=$(cpu_ms ferry_run "$guests/compute.mb.elf" rounds=0 ring=3)
+    e1=$(cpu_ms ferry_run --entry-ring=3 "$guests/compute.elf64" rounds=$rounds)
+    e0=$(cpu_ms ferry_run --entry-ring=3 "$guests/compute.elf64" rounds=0)
+    echo "$n1 $n0" | awk '{print $1 - $2}' >>"$tmp/native.cpu"
+    echo "$m1 $m0" | awk '{print $1 - $2}' >>"$tmp/mb.cpu"
+    echo "$e1 $e0" | awk '{print $1 - $2}' >>"$tmp/e64.cpu"
+done
+vs() { # vs FILE NATIVE-FILE: "(+x.y% vs native)" from the medians
+    awk -v g="$(median <"$1")" -v n="$(median <"$2")" 'BEGIN {if (n > 0) printf "%+.1f%% vs native", (g / n - 1) * 100}'
+}
+printf "  %-52s %-28s %s\n" "" "wall ms in the kernels" "CPU ms (R rounds - 0 rounds)"
+cmp_row() { # cmp_row LABEL NAME
+    printf "  %-52s %-28s %s\n" "$1" "$(summary <"$tmp/$2.wall")" "$(summary <"$tmp/$2.cpu")"
+    if [ "$2" != native ]; then
+        printf "  %-52s %-28s %s\n" "" "$(vs "$tmp/$2.wall" "$tmp/native.wall")" "$(vs "$tmp/$2.cpu" "$tmp/native.cpu")"
+    fi
+}
+cmp_row "native host process" native
+cmp_row "ferry kvm, Multiboot, kit drops to CPL3" mb
+cmp_row "ferry kvm, ELF64 --entry-ring=3" e64
 if [ -n "$qemu" ]; then
     row "qemu -accel kvm, CPL3 (whole run, wall clock)" "$(med_ms qemu_run kvm "$guests/compute.mb.elf" "rounds=$rounds ring=3")"
 fi

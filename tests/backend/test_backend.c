@@ -379,11 +379,11 @@ static void check_value_ops(const struct vop *ops, unsigned nops, unsigned max_e
     }
 }
 
-START_TEST(value_arith) { check_value_ops(ops_arith, NELEMS(ops_arith), 1000, 160); }
+START_TEST(value_arith) { check_value_ops(ops_arith, NELEMS(ops_arith), 1000, 100); }
 END_TEST
-START_TEST(value_div) { check_value_ops(ops_div, NELEMS(ops_div), 1000, 200); }
+START_TEST(value_div) { check_value_ops(ops_div, NELEMS(ops_div), 1000, 120); }
 END_TEST
-START_TEST(value_bitwise) { check_value_ops(ops_bitwise, NELEMS(ops_bitwise), 1000, 160); }
+START_TEST(value_bitwise) { check_value_ops(ops_bitwise, NELEMS(ops_bitwise), 1000, 100); }
 END_TEST
 START_TEST(value_shift) { check_value_ops(ops_shift, NELEMS(ops_shift), 1000, 100); }
 END_TEST
@@ -798,6 +798,7 @@ static Suite *backend_suite(void)
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         backend_add_test(s, cases[i].name, cases[i].fn);
     backend_flow_tests(s);
+    backend_random_tests(s);
     return s;
 }
 

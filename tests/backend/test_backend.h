@@ -56,7 +56,8 @@ void tb_free(struct tb *tb);
 void run_halt(struct harness *h, struct ir_func *f); /* compile, run to exit halt, free */
 void end_halt(struct ir_func *f);
 
-void backend_flow_tests(Suite *s); /* test_backend_flow.c */
+void backend_flow_tests(Suite *s);   /* test_backend_flow.c */
+void backend_random_tests(Suite *s); /* test_backend_random.c */
 void backend_add_test(Suite *s, const char *name, const TTest *fn);
 
 #endif

@@ -49,7 +49,7 @@ static int reduce_one(struct diff_ctx *c, const char *file, uint64_t seed, int p
 {
     struct ir_func f;
     ir_func_init(&f);
-    struct diff_case cs = {state_seed, -1, exit_req, chain, false};
+    struct diff_case cs = {state_seed, -1, exit_req, chain, false, 0};
     char err[512];
     if (file && !have_state_seed) {
         diff_case_from_file(file, &cs);
@@ -82,8 +82,10 @@ static int reduce_one(struct diff_ctx *c, const char *file, uint64_t seed, int p
     }
     fprintf(o, "; reduced by ferry-diff --reduce from %s%s0x%016" PRIx64 "\n", file ? file : "",
             file ? " state seed " : "seed ", file ? cs.seed : seed);
-    fprintf(o, "; diff-state-seed: 0x%016" PRIx64 "\n; diff-chain: %d\n; diff-exit-request: %d\n",
-            cs.seed, cs.chain, cs.exit_request);
+    fprintf(o,
+            "; diff-state-seed: 0x%016" PRIx64 "\n; diff-chain: %d\n; diff-unchain: %d\n"
+            "; diff-exit-request: %d\n; diff-mem-base: 0x%" PRIx64 "\n",
+            cs.seed, cs.chain, cs.unchain, cs.exit_request, cs.mem_base);
     ir_print(o, &f);
     if (out)
         fclose(o);

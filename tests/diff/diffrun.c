@@ -247,7 +247,7 @@ void diff_ctx_fini(struct diff_ctx *c)
 struct diff_case diff_case_of_seed(uint64_t seed, int profile)
 {
     struct irgen_rng r = {seed ^ 0xc2b2ae3d27d4eb4full};
-    struct diff_case cs = {seed, profile, false, false, false};
+    struct diff_case cs = {seed, profile, false, false, false, irgen_mem_base(seed)};
     cs.exit_request = irgen_below(&r, 40) == 0;
     cs.chain = irgen_below(&r, 2) == 0;
     cs.unchain = cs.chain && irgen_below(&r, 4) == 0;
@@ -276,7 +276,7 @@ int diff_parse_skip(const char *list, uint32_t *mask)
 
 int diff_case_from_file(const char *path, struct diff_case *cs)
 {
-    *cs = (struct diff_case){1, -1, false, false, false};
+    *cs = (struct diff_case){1, -1, false, false, false, 0};
     FILE *in = fopen(path, "r");
     if (!in)
         return -1;
@@ -287,6 +287,8 @@ int diff_case_from_file(const char *path, struct diff_case *cs)
             cs->seed = v;
         else if (sscanf(line, "; diff-chain: %llu", &v) == 1)
             cs->chain = v != 0;
+        else if (sscanf(line, "; diff-mem-base: %llx", &v) == 1)
+            cs->mem_base = v;
         else if (sscanf(line, "; diff-unchain: %llu", &v) == 1)
             cs->unchain = v != 0;
         else if (sscanf(line, "; diff-exit-request: %llu", &v) == 1)
@@ -364,7 +366,7 @@ static void run_setup(struct diff_ctx *c, struct diff_result *r, struct jc_entry
     r->ran = true;
     r->bad[0] = 0;
     r->cpu = c->init_cpu;
-    r->cpu.head.guest_base = r->mem;
+    r->cpu.head.guest_base = (uint8_t *)((uintptr_t)r->mem - (uintptr_t)c->cs.mem_base);
     r->cpu.head.jmp_cache = jc;
     r->cpu.head.exit_request = c->cs.exit_request;
     memcpy(r->mem, c->init_mem, IRGEN_MEM_ALLOC);
@@ -417,7 +419,11 @@ static void run_ref(struct diff_ctx *c, const struct ir_func *f, struct diff_res
             ref_prog_tb->jmp[ref_prog_tb->njmp++].dest_pc = pc;
         }
     const struct irref_block *blocks[1] = {&land};
-    struct irref_env env = {r->mem, IRGEN_MEM_ALLOC, blocks, 1, 0, 0, {0}};
+    struct irref_env env = {.mem = r->mem,
+                            .mem_size = IRGEN_MEM_ALLOC,
+                            .mem_base = c->cs.mem_base,
+                            .blocks = blocks,
+                            .nblocks = 1};
     run_setup(c, r, c->ref_jc);
     r->reason = irref_run(&prog, &r->cpu.head, &env);
     *steps = env.steps;
@@ -495,8 +501,8 @@ static void save_failure(struct diff_ctx *c, const char *summary)
         return;
     fprintf(out,
             "; %s\n; diff-state-seed: 0x%016" PRIx64 "\n; diff-chain: %d\n"
-            "; diff-unchain: %d\n; diff-exit-request: %d\n",
-            summary, c->cs.seed, c->cs.chain, c->cs.unchain, c->cs.exit_request);
+            "; diff-unchain: %d\n; diff-exit-request: %d\n; diff-mem-base: 0x%" PRIx64 "\n",
+            summary, c->cs.seed, c->cs.chain, c->cs.unchain, c->cs.exit_request, c->cs.mem_base);
     ir_print(out, &c->prog);
     fclose(out);
     if (c->report)
@@ -622,7 +628,7 @@ int diff_check_seed(struct diff_ctx *c, uint64_t seed, enum irgen_profile profil
 {
     c->cs = diff_case_of_seed(seed, (int)profile);
     case_line(c, current, sizeof(current));
-    alarm(DIFF_TIMEOUT_S);
+    alarm(c->timeout_s ? c->timeout_s : DIFF_TIMEOUT_S);
     diff_set_stage("irgen_program");
     c->opt.ninsns = 0;
     if (irgen_program(&c->prog, seed, profile) < 0) {
@@ -645,7 +651,7 @@ int diff_check_func(struct diff_ctx *c, const struct ir_func *f, const struct di
         snprintf(msg, msglen, "out of memory");
         return DIFF_BROKEN;
     }
-    alarm(DIFF_TIMEOUT_S);
+    alarm(c->timeout_s ? c->timeout_s : DIFF_TIMEOUT_S);
     int rc = check_prepared(c, msg, msglen);
     alarm(0);
     return rc;

@@ -65,6 +65,7 @@ struct diff_case {
     bool exit_request; /* cpu->exit_request set before running */
     bool chain;        /* goto_tb LAND_PC slots chained to the landing block */
     bool unchain;      /* ... and unchained again (patch_jmp NULL) before running */
+    uint64_t mem_base; /* guest address of guest memory (irgen_mem_base) */
 };
 struct diff_case diff_case_of_seed(uint64_t seed, int profile);
 /* The case a repro file asks for in its header comments ("; diff-state-seed: 0x..", * ";
@@ -86,6 +87,7 @@ struct diff_ctx {
     const char *fail_dir;               /* if set, a failing program is saved there as .fir */
     uint64_t programs, ops_in, ops_out; /* statistics */
     uint32_t skip;                      /* bit i: do not make run i (see diff_parse_skip) */
+    unsigned timeout_s;                 /* per program (SIGALRM); 0 = 20 s */
     /* Testing the harness itself: if corrupt_run is nonzero, bit corrupt_bit of
      * x0 is flipped in that run's result before the comparison. */
     unsigned corrupt_run, corrupt_bit;

@@ -33,12 +33,6 @@ int irgen_profile_by_name(const char *name)
     return -1;
 }
 
-void irgen_emit0(struct ir_func *f, enum ir_op op, int64_t carg)
-{
-    static const ir_ref none[1] = {IR_NONE};
-    ir_emit(f, op, none, 0, &carg, ir_ops[op].ncarg);
-}
-
 /* ---- helpers ------------------------------------------------------------------ */
 
 struct irgen_log irgen_log;
@@ -305,7 +299,8 @@ struct gen {
     unsigned njmp; /* goto_tb emitted (the block has at most TB_MAX_JMP) */
     uint64_t next_pc;
     ir_ref g64[IRGEN_NG64], g32[IRGEN_NG32];
-    ir_ref last_in; /* the last input picked, to repeat it now and then */
+    ir_ref last_in;    /* the last input picked, to repeat it now and then */
+    uint64_t mem_base; /* guest address of the first byte of guest memory */
 };
 
 static unsigned below(struct gen *g, unsigned n) { return irgen_below(&g->r, n); }
@@ -603,7 +598,8 @@ static void gen_alu(struct gen *g)
 
 /* ---- memory, state, calls, markers ------------------------------------------- */
 
-/* An address value in [0, IRGEN_MEM_SIZE): a constant, or masked (and based). */
+/* An address in [mem_base, mem_base + IRGEN_MEM_SIZE): a constant, or a value
+ * masked into a window of guest memory, then offset. */
 static ir_ref gen_addr(struct gen *g)
 {
     static const struct {
@@ -614,16 +610,18 @@ static ir_ref gen_addr(struct gen *g)
     };
     enum ir_type at = rand_type(g);
     if (chance(g, 15))
-        return konst(g, at, chance(g, 30) ? 0x100 + below(g, 0x40) : below(g, IRGEN_MEM_SIZE));
+        return konst(g, at,
+                     g->mem_base +
+                         (chance(g, 30) ? 0x100 + below(g, 0x40) : below(g, IRGEN_MEM_SIZE)));
     unsigned k = below(g, sizeof(win) / sizeof(win[0]));
     ir_ref x = pick_in(g, at);
     ir_ref a = chance(g, 20) ? global_of(g, at) : pick_out(g, at);
     ir_ref args[3] = {a, x, konst(g, at, win[k].mask)};
     emit(g, IR_OP_and, args, 3, NULL, 0);
-    if (win[k].base) {
-        ir_ref b[3] = {a, a, konst(g, at, win[k].base)};
-        emit(g, (win[k].mask & win[k].base) == 0 && chance(g, 50) ? IR_OP_or : IR_OP_add, b, 3,
-             NULL, 0);
+    uint64_t off = win[k].base + g->mem_base;
+    if (off) {
+        ir_ref b[3] = {a, a, konst(g, at, off)};
+        emit(g, (win[k].mask & off) == 0 && chance(g, 50) ? IR_OP_or : IR_OP_add, b, 3, NULL, 0);
     }
     return a;
 }
@@ -710,14 +708,14 @@ static void gen_mark(struct gen *g)
     case 1:
     case 2: {
         int64_t kind = below(g, 3); /* IR_MB_FULL, IR_MB_LD, IR_MB_ST */
-        irgen_emit0(g->f, IR_OP_mb, kind);
+        ir_emit(g->f, IR_OP_mb, NULL, 0, &kind, 1);
         break;
     }
     case 3:
-        irgen_emit0(g->f, IR_OP_nop, 0);
+        ir_emit(g->f, IR_OP_nop, NULL, 0, NULL, 0);
         break;
     default:
-        irgen_emit0(g->f, IR_OP_insn_start, (int64_t)g->next_pc);
+        ir_insn_start(g->f, g->next_pc);
         g->next_pc += 4;
         break;
     }
@@ -766,7 +764,7 @@ static void gen_terminator(struct gen *g)
             pc = irgen_next(&g->r);
             break;
         }
-        irgen_emit0(g->f, IR_OP_goto_tb, (int64_t)pc);
+        ir_goto_tb(g->f, pc);
         g->njmp++;
     } else {
         enum ir_type t = rand_type(g);
@@ -825,7 +823,7 @@ static void gen_if(struct gen *g, uint32_t end)
     g->depth++;
     gen_seq(g, sub_end(g, end, 24));
     g->depth--;
-    irgen_emit0(g->f, IR_OP_set_label, skip);
+    ir_set_label(g->f, skip);
     g->def = def0; /* reached from the brcond too */
     g->dead = false;
 }
@@ -843,9 +841,9 @@ static void gen_ifelse(struct gen *g, uint32_t end)
     if (!dead1) {
         lend = ir_new_label(g->f);
         have_end = true;
-        irgen_emit0(g->f, IR_OP_br, lend);
+        ir_br(g->f, lend);
     }
-    irgen_emit0(g->f, IR_OP_set_label, lelse);
+    ir_set_label(g->f, lelse);
     g->def = def0;
     g->dead = false;
     gen_seq(g, sub_end(g, end, 20));
@@ -853,7 +851,7 @@ static void gen_ifelse(struct gen *g, uint32_t end)
     uint64_t def2 = g->def;
     bool dead2 = g->dead;
     if (have_end)
-        irgen_emit0(g->f, IR_OP_set_label, lend);
+        ir_set_label(g->f, lend);
     g->dead = dead1 && dead2;
     g->def = dead1 ? def2 : dead2 ? def1 : (def1 & def2);
 }
@@ -884,7 +882,7 @@ static void gen_loop(struct gen *g, uint32_t end, bool while_form)
     ir_movi(g->f, c, up ? 0 : iters);
     g->def |= 1ull << ci;
     g->busy |= 1ull << ci;
-    irgen_emit0(g->f, IR_OP_set_label, head);
+    ir_set_label(g->f, head);
     uint64_t def_head = g->def;
     uint32_t out = 0;
     if (while_form) {
@@ -903,8 +901,8 @@ static void gen_loop(struct gen *g, uint32_t end, bool while_form)
     ir_ref args[3] = {c, c, konst(g, t, 1)};
     ir_emit(g->f, up ? IR_OP_add : IR_OP_sub, args, 3, NULL, 0);
     if (while_form) {
-        irgen_emit0(g->f, IR_OP_br, head);
-        irgen_emit0(g->f, IR_OP_set_label, out);
+        ir_br(g->f, head);
+        ir_set_label(g->f, out);
         g->def = def_head;
     } else if (up) {
         if (chance(g, 50))
@@ -928,7 +926,7 @@ static void gen_early_exit(struct gen *g, uint32_t end)
     g->depth--;
     if (!g->dead)
         gen_terminator(g);
-    irgen_emit0(g->f, IR_OP_set_label, skip);
+    ir_set_label(g->f, skip);
     g->def = def0;
     g->dead = false;
 }
@@ -1014,6 +1012,7 @@ int irgen_program(struct ir_func *f, uint64_t seed, enum irgen_profile profile)
     g.r.s = seed;
     g.profile = profile;
     g.p = &profiles[profile];
+    g.mem_base = irgen_mem_base(seed);
     if (irgen_register_helpers() < 0) {
         ir_func_reset(f);
         ir_error(f, "irgen: cannot register the test helpers");
@@ -1048,7 +1047,7 @@ int irgen_program(struct ir_func *f, uint64_t seed, enum irgen_profile profile)
         break;
     }
     if (chance(&g, 80)) {
-        irgen_emit0(f, IR_OP_insn_start, (int64_t)g.next_pc);
+        ir_insn_start(f, g.next_pc);
         g.next_pc += 4;
     }
     if (chance(&g, 15)) /* register pressure: every temp live from the start */
@@ -1061,12 +1060,19 @@ int irgen_program(struct ir_func *f, uint64_t seed, enum irgen_profile profile)
     return f->err ? -1 : 0;
 }
 
+uint64_t irgen_mem_base(uint64_t seed)
+{
+    struct irgen_rng r = {seed ^ 0x9fb21c651e98df25ull};
+    static const uint64_t bases[4] = {0, 0, 0x80000000ull, 0xffff0000ull};
+    return bases[irgen_below(&r, 4)];
+}
+
 int irgen_landing(struct ir_func *f)
 {
     struct gen g;
     memset(&g, 0, sizeof(g));
     gen_setup(&g, f, IRGEN_LAND_PC);
-    irgen_emit0(f, IR_OP_insn_start, (int64_t)IRGEN_LAND_PC);
+    ir_insn_start(f, IRGEN_LAND_PC);
     ir_ref x15 = g.g64[15], w7 = g.g32[7];
     ir_emit_1_2(f, IR_OP_add, x15, x15, ir_const(f, IR_I64, 0x1111));
     ir_emit_1_2(f, IR_OP_mul, w7, w7, ir_const(f, IR_I32, 3));

@@ -40,7 +40,7 @@ uint64_t irgen_seed_mix(uint64_t base, uint64_t stream, uint64_t index);
 #define IRGEN_NG64 16           /* i64 globals x0..x15 */
 #define IRGEN_NG32 8            /* i32 globals w0..w7 */
 #define IRGEN_SCRATCH 128       /* bytes reached only by ld_state/st_state */
-#define IRGEN_MEM_SIZE 0x10000u /* guest memory: guest addresses [0, MEM_SIZE) */
+#define IRGEN_MEM_SIZE 0x10000u /* guest memory: [mem_base, mem_base + MEM_SIZE) */
 #define IRGEN_MEM_SLACK 8u      /* an 8-byte access at MEM_SIZE-1 ends in here */
 #define IRGEN_MEM_ALLOC (IRGEN_MEM_SIZE + IRGEN_MEM_SLACK)
 
@@ -96,18 +96,16 @@ extern const char *const irgen_profile_names[IRGEN_PROFILE_COUNT];
 /* By name; -1 if unknown. */
 int irgen_profile_by_name(const char *name);
 
-/* Emit a zero-operand insn (insn_start, set_label, br, goto_tb, mb: carg;
- * nop: carg ignored).  Workaround: ir_emit (ir/ir.c) memcpy's its `args`
- * even when there are none, and the builder shorthands pass NULL, which is
- * undefined behaviour that UBSan stops on; this passes a non-NULL empty array.
- * Use the shorthands again once ir_emit guards the memcpy. */
-void irgen_emit0(struct ir_func *f, enum ir_op op, int64_t carg);
-
 /* Fill `f` (initialised; reset here) with the program of (seed, profile).
  * Deterministic: the same arguments always give the same IR.  The program
- * verifies, terminates, and keeps guest addresses in [0, IRGEN_MEM_SIZE).
+ * verifies, terminates, and keeps guest addresses in [irgen_mem_base(seed),
+ * irgen_mem_base(seed) + IRGEN_MEM_SIZE).
  * Returns 0, or -1 with f->err set (a generator bug). */
 int irgen_program(struct ir_func *f, uint64_t seed, enum irgen_profile profile);
+/* Where the program of `seed` sees guest memory: 0, 0x80000000 or 0xffff0000
+ * (bit 31 set catches backends that sign-extend 32-bit addresses).  Runs set
+ * cpu->guest_base = memory - base. */
+uint64_t irgen_mem_base(uint64_t seed);
 /* The landing block at IRGEN_LAND_PC: changes x15 and w7, exits with brk to
  * IRGEN_LAND_EXIT_PC. */
 int irgen_landing(struct ir_func *f);

@@ -121,13 +121,14 @@ static unsigned run_block(struct frame *fr, const struct irref_block **next)
         case IR_OP_st: {
             unsigned mo = (unsigned)in->carg[0];
             uint64_t addr = in->op == IR_OP_ld ? a[0] : a[1];
-            if (addr + ir_mo_bytes(mo) > env->mem_size)
+            if (addr < env->mem_base || addr - env->mem_base + ir_mo_bytes(mo) > env->mem_size)
                 return fail(env, "insn %u: guest access at 0x%llx outside memory", i,
                             (unsigned long long)addr);
+            uint8_t *p = env->mem + (addr - env->mem_base);
             if (in->op == IR_OP_ld)
-                set(fr, ir_out(in, 0), sem_load(t, env->mem + addr, mo));
+                set(fr, ir_out(in, 0), sem_load(t, p, mo));
             else
-                sem_store(env->mem + addr, a[0], mo);
+                sem_store(p, a[0], mo);
             break;
         }
         case IR_OP_ld_state:
@@ -195,8 +196,7 @@ static unsigned run_block(struct frame *fr, const struct irref_block **next)
             return (unsigned)in->carg[0];
         default:
             if (!sem_eval((enum ir_op)in->op, t, a, in->carg, &r))
-                return fail(env, "insn %u: op %u has no reference semantics", i,
-                            (unsigned)in->op);
+                return fail(env, "insn %u: op %u has no reference semantics", i, (unsigned)in->op);
             set(fr, ir_out(in, 0), r);
             break;
         }

@@ -24,6 +24,7 @@ struct irref_block {
 struct irref_env {
     uint8_t *mem;                            /* guest memory (cpu->guest_base is not used) */
     uint64_t mem_size;                       /* accesses beyond it are errors */
+    uint64_t mem_base;                       /* guest address of mem[0] */
     const struct irref_block *const *blocks; /* blocks reachable through the jump cache */
     unsigned nblocks;
     uint64_t max_steps; /* 0 = 100 million */

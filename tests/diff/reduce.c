@@ -31,6 +31,7 @@ static void classify(struct diff_ctx *c, const struct ir_func *f, const struct d
         dup2(pfd[1], 1);
         c->report = NULL;
         c->fail_dir = NULL;
+        c->timeout_s = 2; /* generated programs take microseconds: longer is a hang */
         char msg[1024];
         int rc = diff_check_func(c, f, cs, msg, sizeof(msg));
         printf("\nRESULT %d %s\n", rc, msg);

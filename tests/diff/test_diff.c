@@ -352,7 +352,10 @@ START_TEST(irgen_programs_run_on_reference)
             cpu.head.jmp_cache = jc;
             irgen_init_mem(mem, seed);
             struct irref_block b = {&f, NULL, {NULL, NULL}};
-            struct irref_env env = {mem, IRGEN_MEM_ALLOC, NULL, 0, 1000000, 0, {0}};
+            struct irref_env env = {.mem = mem,
+                                    .mem_size = IRGEN_MEM_ALLOC,
+                                    .mem_base = irgen_mem_base(seed),
+                                    .max_steps = 1000000};
             unsigned r = irref_run(&b, &cpu.head, &env);
             ck_assert_msg(r != IRREF_ERROR, "seed 0x%016" PRIx64 " profile %s: %s", seed,
                           irgen_profile_names[p], env.err);
@@ -384,7 +387,8 @@ static void real_result(struct diff_result *a)
     a->cpu.head.jmp_cache = jc;
     irgen_log_reset();
     struct irref_block b = {&f, NULL, {NULL, NULL}};
-    struct irref_env env = {a->mem, IRGEN_MEM_ALLOC, NULL, 0, 0, 0, {0}};
+    struct irref_env env = {
+        .mem = a->mem, .mem_size = IRGEN_MEM_ALLOC, .mem_base = irgen_mem_base(seed)};
     a->reason = irref_run(&b, &a->cpu.head, &env);
     ck_assert_msg(a->reason != IRREF_ERROR, "%s", env.err);
     a->ran = true;
@@ -458,7 +462,7 @@ START_TEST(check_fails_when_one_run_is_corrupted)
     ir_ref x0 = ir_global(&f, IR_I64, IRGEN_OFF_G64, "x0");
     ir_emit_1_2(&f, IR_OP_add, x0, x0, ir_const(&f, IR_I64, 1));
     ir_exit(&f, IR_EXIT_halt, ir_const(&f, IR_I64, 0x1004));
-    struct diff_case cs = {1, -1, false, false, false};
+    struct diff_case cs = {1, -1, false, false, false, 0};
     ctx.report = NULL;
     ctx.fail_dir = NULL;
     ck_assert_int_eq(diff_check_func(&ctx, &f, &cs, msg, sizeof(msg)), DIFF_OK);

@@ -5,9 +5,12 @@
  * The backend-generic op suite (tests/backend) runs on it as well. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "backend/backend.h"
 #include "backend/interp/interp.h"
@@ -90,7 +93,6 @@ static ir_ref res(struct ir_func *f, enum ir_type t, unsigned k)
 
 static ir_ref c64(struct ir_func *f, uint64_t v) { return ir_const(f, IR_I64, v); }
 
-
 static void func_init(struct ir_func *f, uint64_t pc)
 {
     ir_func_init(f);
@@ -130,8 +132,11 @@ static void run_block(struct ir_func *f, unsigned reason)
 
 /* ---- value ops against sem_eval ---- */
 
-enum sweep_cfg { CFG_GLOBALS, CFG_TEMPS, CFG_CONSTS, CFG_MIXED, CFG_COUNT };
-static const char *const cfg_names[CFG_COUNT] = {"globals", "temps", "consts", "mixed"};
+/* Operand kinds of a sweep: all inputs globals, temps or constants; a mix; or
+ * (chain) a mix where one input is computed by the insn just before, which
+ * exercises the accumulator variants. */
+enum sweep_cfg { CFG_GLOBALS, CFG_TEMPS, CFG_CONSTS, CFG_MIXED, CFG_CHAIN, CFG_COUNT };
+static const char *const cfg_names[CFG_COUNT] = {"globals", "temps", "consts", "mixed", "chain"};
 
 static enum ir_type sig_type(char c, enum ir_type t)
 {
@@ -194,7 +199,7 @@ static void sweep(enum ir_op op, enum ir_type t, const int64_t *carg, unsigned n
     for (unsigned v = 0; v < NV; v++) {
         cpu->g[v] = interp_test_vals[v];
         cpu->w[v] = (uint32_t)interp_test_vals[v];
-        if (cfg == CFG_TEMPS || cfg == CFG_MIXED) {
+        if (cfg == CFG_TEMPS || cfg == CFG_MIXED || cfg == CFG_CHAIN) {
             t64[v] = ir_temp(&f, IR_I64);
             t32[v] = ir_temp(&f, IR_I32);
             ir_mov(&f, t64[v], p->g64[v]);
@@ -209,7 +214,7 @@ static void sweep(enum ir_op op, enum ir_type t, const int64_t *carg, unsigned n
         vector_inputs(k, nin, idx);
         ir_ref args[5];
         for (unsigned a = 0; a < nin; a++) {
-            unsigned v = idx[a], kind = cfg == CFG_MIXED ? (k + a) % 3 : cfg;
+            unsigned v = idx[a], kind = cfg >= CFG_MIXED ? (k + a) % 3 : cfg;
             bool wide = ity[a] == IR_I64;
             if (kind == CFG_GLOBALS)
                 args[1 + a] = wide ? p->g64[v] : p->g32[v];
@@ -218,7 +223,13 @@ static void sweep(enum ir_op op, enum ir_type t, const int64_t *carg, unsigned n
             else
                 args[1 + a] = ir_const(&f, ity[a], interp_test_vals[v]);
         }
-        bool out_temp = cfg == CFG_TEMPS || (cfg == CFG_MIXED && k % 2);
+        if (cfg == CFG_CHAIN) { /* input 0 or 1 comes from the insn just before */
+            unsigned a = nin > 1 ? k % 2 : 0;
+            ir_ref chained = ir_temp(&f, ity[a]);
+            ir_mov(&f, chained, args[1 + a]);
+            args[1 + a] = chained;
+        }
+        bool out_temp = cfg == CFG_TEMPS || (cfg >= CFG_MIXED && k % 4 >= 2);
         args[0] = out_temp ? ir_temp(&f, oty) : rref[k];
         ir_emit(&f, op, args, 1 + nin, carg, ncarg);
         if (out_temp)
@@ -258,9 +269,9 @@ static const int64_t no_cargs[IR_MAX_CARGS];
 
 START_TEST(test_arith_ops_match_sem)
 {
-    static const enum ir_op ops[] = {IR_OP_mov,  IR_OP_add,  IR_OP_sub,  IR_OP_mul,
+    static const enum ir_op ops[] = {IR_OP_mov,   IR_OP_add,   IR_OP_sub,  IR_OP_mul,
                                      IR_OP_mulsh, IR_OP_muluh, IR_OP_divs, IR_OP_divu,
-                                     IR_OP_rems, IR_OP_remu, IR_OP_neg};
+                                     IR_OP_rems,  IR_OP_remu,  IR_OP_neg};
     for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         sweep_op(ops[i], no_cargs, 0);
 }
@@ -305,13 +316,13 @@ START_TEST(test_bitfield_ops_match_sem)
         for (unsigned k = 0; k < sizeof(interp_test_fields32) / sizeof(interp_test_fields32[0]);
              k++) {
             int64_t carg[IR_MAX_CARGS] = {interp_test_fields32[k].pos, interp_test_fields32[k].len};
-            for (int cfg = 0; cfg < CFG_COUNT; cfg += 2)
+            for (int cfg = 0; cfg < CFG_COUNT; cfg += 2) /* globals, consts, chain */
                 sweep(ops[i], IR_I32, carg, 2, (enum sweep_cfg)cfg);
         }
         for (unsigned k = 0; k < sizeof(interp_test_fields64) / sizeof(interp_test_fields64[0]);
              k++) {
             int64_t carg[IR_MAX_CARGS] = {interp_test_fields64[k].pos, interp_test_fields64[k].len};
-            for (int cfg = 1; cfg < CFG_COUNT; cfg += 2)
+            for (int cfg = 1; cfg < CFG_COUNT; cfg++) /* temps, consts, mixed, chain */
                 sweep(ops[i], IR_I64, carg, 2, (enum sweep_cfg)cfg);
         }
     }
@@ -345,7 +356,9 @@ START_TEST(test_flag_ops_match_sem)
 }
 END_TEST
 
-/* brcond: every condition and type, taken and not taken, against sem_cond. */
+/* brcond: every condition and type, taken and not taken, against sem_cond; with
+ * the first or second operand computed just before (the accumulator variants,
+ * and swapped operands with the swapped condition). */
 START_TEST(test_brcond_matches_sem_cond)
 {
     for (int t = IR_I32; t <= IR_I64; t++)
@@ -358,6 +371,12 @@ START_TEST(test_brcond_matches_sem_cond)
                 unsigned i = k / NV, j = k % NV;
                 ir_ref a = t == IR_I64 ? p->g64[i] : p->g32[i];
                 ir_ref b = t == IR_I64 ? p->g64[j] : ir_const(&f, IR_I32, interp_test_vals[j]);
+                if (k % 3) {
+                    ir_ref *chained = k % 3 == 1 ? &a : &b;
+                    ir_ref tmp = ir_temp(&f, (enum ir_type)t);
+                    ir_mov(&f, tmp, *chained);
+                    *chained = tmp;
+                }
                 uint32_t taken = ir_new_label(&f), done = ir_new_label(&f);
                 ir_brcond(&f, (enum ir_cond)c, a, b, taken);
                 ir_mov(&f, p->r64[k], c64(&f, 0));
@@ -374,8 +393,8 @@ START_TEST(test_brcond_matches_sem_cond)
             run_block(&f, IR_EXIT_halt);
             for (unsigned k = 0; k < NRES; k++) {
                 uint64_t m = ir_type_mask((enum ir_type)t);
-                bool want = sem_cond((enum ir_type)t, (enum ir_cond)c,
-                                     interp_test_vals[k / NV] & m, interp_test_vals[k % NV] & m);
+                bool want = sem_cond((enum ir_type)t, (enum ir_cond)c, interp_test_vals[k / NV] & m,
+                                     interp_test_vals[k % NV] & m);
                 if (cpu->r64[k] != want)
                     ck_abort_msg("brcond.%s %s vector %u: got %llu", ir_type_names[t],
                                  ir_cond_names[c], k, (unsigned long long)cpu->r64[k]);
@@ -401,8 +420,8 @@ START_TEST(test_ld_every_memop_matches_sem_load)
         struct ir_func f;
         func_init(&f, 0x1000);
         for (unsigned mo = 0; mo <= IR_MO_ALL; mo++)
-            for (unsigned kind = 0; kind < 3; kind++) {
-                unsigned k = mo * 3 + kind;
+            for (unsigned kind = 0; kind < 5; kind++) {
+                unsigned k = mo * 5 + kind;
                 uint32_t addr = 0x101 + 16 * k + (mo & 7);
                 ir_ref a;
                 if (kind == 0) {
@@ -411,16 +430,20 @@ START_TEST(test_ld_every_memop_matches_sem_load)
                 } else if (kind == 1) {
                     cpu->w[mo] = addr;
                     a = x32(&f, mo);
-                } else {
+                } else if (kind == 2) {
                     a = ir_const(&f, (k & 1) ? IR_I64 : IR_I32, addr);
+                } else { /* computed by the insn just before */
+                    enum ir_type at = kind == 3 ? IR_I64 : IR_I32;
+                    a = ir_temp(&f, at);
+                    ir_mov(&f, a, ir_const(&f, at, addr));
                 }
                 ir_ld(&f, res(&f, (enum ir_type)t, k), a, mo);
             }
         ir_exit(&f, IR_EXIT_halt, c64(&f, 0));
         run_block(&f, IR_EXIT_halt);
         for (unsigned mo = 0; mo <= IR_MO_ALL; mo++)
-            for (unsigned kind = 0; kind < 3; kind++) {
-                unsigned k = mo * 3 + kind;
+            for (unsigned kind = 0; kind < 5; kind++) {
+                unsigned k = mo * 5 + kind;
                 uint32_t addr = 0x101 + 16 * k + (mo & 7);
                 uint64_t want = sem_load((enum ir_type)t, mem + addr, mo);
                 uint64_t got = t == IR_I64 ? cpu->r64[k] : cpu->r32[k];
@@ -457,7 +480,12 @@ START_TEST(test_st_every_memop_matches_sem_store)
                 } else {
                     a = c64(&f, addr);
                 }
-                ir_st(&f, v, a, mo);
+                ir_ref value = v;
+                if (kind == 2) { /* the value computed by the insn just before */
+                    value = ir_temp(&f, (enum ir_type)t);
+                    ir_mov(&f, value, v);
+                }
+                ir_st(&f, value, a, mo);
                 sem_store(want + addr, t == IR_I64 ? cpu->g[0] : cpu->w[0], mo);
             }
         ir_exit(&f, IR_EXIT_halt, c64(&f, 0));
@@ -512,16 +540,26 @@ START_TEST(test_state_fields_host_order)
             uint32_t u32;
             bool s = mo & IR_MO_SIGN;
             switch (n) {
-            case 1: memcpy(&u8, src, 1); want = s ? (uint64_t)(int8_t)u8 : u8; break;
-            case 2: memcpy(&u16, src, 2); want = s ? (uint64_t)(int16_t)u16 : u16; break;
-            case 4: memcpy(&u32, src, 4); want = s ? (uint64_t)(int32_t)u32 : u32; break;
-            default: memcpy(&want, src, 8); break;
+            case 1:
+                memcpy(&u8, src, 1);
+                want = s ? (uint64_t)(int8_t)u8 : u8;
+                break;
+            case 2:
+                memcpy(&u16, src, 2);
+                want = s ? (uint64_t)(int16_t)u16 : u16;
+                break;
+            case 4:
+                memcpy(&u32, src, 4);
+                want = s ? (uint64_t)(int32_t)u32 : u32;
+                break;
+            default:
+                memcpy(&want, src, 8);
+                break;
             }
             want &= ir_type_mask((enum ir_type)t);
             uint64_t got = t == IR_I64 ? cpu->r64[0] : cpu->r32[0];
             ck_assert_msg(got == want, "ld_state.%s memop %u: 0x%llx, expected 0x%llx",
-                          ir_type_names[t], mo, (unsigned long long)got,
-                          (unsigned long long)want);
+                          ir_type_names[t], mo, (unsigned long long)got, (unsigned long long)want);
             const uint8_t *dst = (const uint8_t *)cpu->state + 40;
             ck_assert_int_eq(memcmp(dst, src, n), 0);
             ck_assert_uint_eq(dst[n], 0xee);
@@ -560,9 +598,13 @@ static uint64_t h_set_x0(void *env)
     c->g[0] = 77;
     return c->g[1]; /* written by the block just before the call */
 }
-static const struct ir_helper helper_set_x0 = {
-    "interp_test_set_x0", (void *)h_set_x0, IR_I64, 0, {0},
-    IR_HF_ENV | IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_SIDE};
+static const struct ir_helper helper_set_x0 = {"interp_test_set_x0",
+                                               (void *)h_set_x0,
+                                               IR_I64,
+                                               0,
+                                               {0},
+                                               IR_HF_ENV | IR_HF_READS_GLOBALS |
+                                                   IR_HF_WRITES_GLOBALS | IR_HF_SIDE};
 
 /* Globals are written through to the CPU state before a helper runs, and the
  * copies are refreshed after a helper that writes globals. */
@@ -705,7 +747,11 @@ static const struct ir_helper call_helpers[] = {
     {"interp_test_d2_void", (void *)d2_void, IR_VOID, 2, {I64, I64}, IR_HF_SIDE},
     {"interp_test_d3_env", (void *)d3_env, I64, 3, {I64, I64, I64}, IR_HF_ENV},
     {"interp_test_d4", (void *)d4, I64, 4, {I64, I64, I64, I64}, 0},
-    {"interp_test_d4_env_void", (void *)d4_env_void, IR_VOID, 4, {I64, I64, I64, I64},
+    {"interp_test_d4_env_void",
+     (void *)d4_env_void,
+     IR_VOID,
+     4,
+     {I64, I64, I64, I64},
      IR_HF_ENV | IR_HF_SIDE},
 };
 #define NHELPERS (sizeof(call_helpers) / sizeof(call_helpers[0]))
@@ -1025,6 +1071,89 @@ START_TEST(test_exit_request_stops_chained_block)
 }
 END_TEST
 
+/* ---- faults in guest memory accesses ---- */
+
+static sigjmp_buf fault_jmp;
+static void on_segv(int sig) { siglongjmp(fault_jmp, sig); }
+
+static uint64_t h_touch_guest(void *env)
+{
+    return *(volatile uint8_t *)((struct cpu_head *)env)->guest_base;
+}
+static const struct ir_helper helper_touch_guest = {
+    "interp_test_touch_guest", (void *)h_touch_guest, IR_I64, 0, {0}, IR_HF_ENV | IR_HF_SIDE};
+
+/* A fault in a guest access leaves the globals written before it in the CPU
+ * state, and fault_pc names the faulting insn, which pcmap maps to its guest
+ * pc; a fault inside a helper is not attributed to the block. */
+START_TEST(test_fault_pc_names_the_faulting_access)
+{
+    /* guest memory: a hole at 0, a readable page at 0x1000 */
+    uint8_t *g = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(g, MAP_FAILED);
+    ck_assert_int_eq(mprotect(g, 4096, PROT_NONE), 0);
+    int id = ir_helper_register(&helper_touch_guest);
+    ck_assert_int_ge(id, 0);
+    struct ir_func f;
+    func_init(&f, 0x1000);
+    ir_insn_start(&f, 0x1000);
+    ir_mov(&f, x64(&f, 0), c64(&f, 7));
+    ir_insn_start(&f, 0x1004);
+    ir_emit_1_2(&f, IR_OP_add, x64(&f, 1), x64(&f, 1), c64(&f, 1));
+    ir_ld(&f, x64(&f, 2), x32(&f, 0), IR_MO_32);
+    ir_insn_start(&f, 0x1008);
+    ir_call(&f, id, x64(&f, 3), NULL);
+    ir_exit(&f, IR_EXIT_halt, c64(&f, 0x100c));
+    struct tb tb;
+    compile_ok(&f, &tb);
+    ck_assert_ptr_nonnull(be->fault_pc);
+
+    /* no fault: nothing to report afterwards */
+    cpu->head.guest_base = mem;
+    ck_assert_uint_eq(run(&tb), IR_EXIT_halt);
+    ck_assert_ptr_null(be->fault_pc(st));
+
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_segv;
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGSEGV, &sa, &old);
+    cpu->head.guest_base = g;
+
+    /* the load faults */
+    cpu->g[0] = cpu->g[1] = 0;
+    cpu->w[0] = 0x10;
+    volatile bool faulted = false;
+    if (sigsetjmp(fault_jmp, 0) == 0)
+        run(&tb);
+    else
+        faulted = true;
+    ck_assert(faulted);
+    const uint8_t *at = be->fault_pc(st);
+    ck_assert_ptr_nonnull(at);
+    ck_assert(at >= tb.code && at < tb.code + tb.code_size);
+    ck_assert_uint_eq(tb_guest_pc(&tb, at), 0x1004);
+    ck_assert_uint_eq(cpu->g[0], 7); /* precise state */
+    ck_assert_uint_eq(cpu->g[1], 1);
+
+    /* the load works, the helper faults: not the block's access */
+    cpu->w[0] = 0x1010;
+    faulted = false;
+    if (sigsetjmp(fault_jmp, 0) == 0)
+        run(&tb);
+    else
+        faulted = true;
+    ck_assert(faulted);
+    ck_assert_ptr_null(be->fault_pc(st));
+    ck_assert_uint_eq(cpu->g[1], 2);
+
+    sigaction(SIGSEGV, &old, NULL);
+    munmap(g, 8192);
+    free(tb.pcmap);
+    ir_func_free(&f);
+}
+END_TEST
+
 /* ---- code buffer, limits, pcmap, listing ---- */
 
 static void build_adds(struct ir_func *f, unsigned n)
@@ -1247,11 +1376,63 @@ START_TEST(test_listing_names_ops_and_operands)
     struct tb tb;
     ck_assert_int_eq(compile(&f, &tb, log), BACKEND_OK);
     fclose(log);
-    static const char *const want[] = {"insn 0x1000", "add_i64", "x3", "$0x1234", "t0",
-                                       "@interp_test_h2_i64", "x4", "w1", "goto_tb",
-                                       "0x1004", "unchained", "gather"};
+    static const char *const want[] = {"insn 0x1000",         "add_i64", "x3", "$0x1234", "t0",
+                                       "@interp_test_h2_i64", "x4",      "w1", "goto_tb", "0x1004",
+                                       "unchained",           "gather"};
     for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         ck_assert_msg(strstr(buf, want[i]), "listing lacks \"%s\":\n%s", want[i], buf);
+    free(buf);
+    free(tb.pcmap);
+    ir_func_free(&f);
+}
+END_TEST
+
+/* The accumulator variants are picked when an input is the output of the insn
+ * just before, and not across a label. */
+START_TEST(test_accumulator_variants)
+{
+    struct ir_func f;
+    func_init(&f, 0x1000);
+    ir_ref t0 = ir_temp(&f, IR_I64), t1 = ir_temp(&f, IR_I64), w = ir_temp(&f, IR_I32);
+    ir_ref v = ir_temp(&f, IR_I64), a = ir_temp(&f, IR_I64);
+    uint32_t top = ir_new_label(&f), out = ir_new_label(&f);
+    cpu->g[0] = 5;
+    cpu->g[2] = 0x100;
+    ir_mov(&f, t0, x64(&f, 0));
+    ir_emit_1_2(&f, IR_OP_add, t1, t0, c64(&f, 1));         /* add_i64_a: t1 = 6 */
+    ir_emit_1_2(&f, IR_OP_xor, x64(&f, 1), c64(&f, 3), t1); /* xor_i64_ga (swapped): 5 */
+    ir_mov(&f, v, x64(&f, 1));
+    ir_st(&f, v, x64(&f, 2), IR_MO_64); /* st_64le_i64_a */
+    ir_mov(&f, a, x64(&f, 2));
+    ir_ld(&f, res(&f, IR_I64, 0), a, IR_MO_64); /* ld_u64le_i64_ga: 5 */
+    ir_emit_1_1(&f, IR_OP_trunc, w, x64(&f, 2));
+    ir_ld(&f, res(&f, IR_I64, 1), w, IR_MO_8); /* zext_a, ld_u8_i64_ga: 5 */
+    ir_set_label(&f, top);
+    ir_emit_1_2(&f, IR_OP_sub, t0, t0, c64(&f, 1)); /* after a label: sub_i64 */
+    ir_emit_1_2(&f, IR_OP_add, t1, t1, t0);
+    ir_brcond(&f, IR_COND_gtu, c64(&f, 3), t1, out); /* brcond_ltu_i64_a (swapped) */
+    ir_brcond(&f, IR_COND_eq, t0, c64(&f, 0), out);
+    ir_br(&f, top);
+    ir_set_label(&f, out);
+    ir_mov(&f, res(&f, IR_I64, 2), t1);
+    ir_exit(&f, IR_EXIT_halt, c64(&f, 0));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *log = open_memstream(&buf, &len);
+    struct tb tb;
+    ck_assert_int_eq(compile(&f, &tb, log), BACKEND_OK);
+    fclose(log);
+    static const char *const want[] = {"add_i64_a ",        "xor_i64_ga ", "st_64le_i64_a ",
+                                       "ld_u64le_i64_ga ",  "zext_a ",     "ld_u8_i64_ga ",
+                                       "brcond_ltu_i64_a ", ": sub_i64 ",  ": add_i64_a "};
+    for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        ck_assert_msg(strstr(buf, want[i]), "listing lacks \"%s\":\n%s", want[i], buf);
+    ck_assert_uint_eq(run(&tb), IR_EXIT_halt);
+    ck_assert_uint_eq(cpu->g[1], 5);
+    ck_assert_uint_eq(cpu->r64[0], 5);
+    ck_assert_uint_eq(cpu->r64[1], 5);
+    /* t0 counts 4, 3, 2, 1, 0 adding to t1 = 6: 16; the gtu branch never fires */
+    ck_assert_uint_eq(cpu->r64[2], 16);
     free(buf);
     free(tb.pcmap);
     ir_func_free(&f);
@@ -1269,11 +1450,25 @@ START_TEST(test_every_op_has_a_handler)
             continue; /* no handler of their own */
         ck_assert_msg(s->sel_first[op] != 0xffff, "no bytecode op for %s", ir_ops[op].name);
     }
-    for (unsigned bc = 0; bc < BC_COUNT; bc++)
-        if (interp_bcinfo[bc].twin == 1) { /* the _g twin follows its op */
-            ck_assert_uint_eq(interp_bcinfo[bc + 1].twin, 2);
-            ck_assert_uint_eq(interp_bcinfo[bc + 1].irop, interp_bcinfo[bc].irop);
-        }
+    /* the variants follow their op: interp_bc_variant finds them by name */
+    for (unsigned bc = 0; bc < BC_COUNT; bc++) {
+        const struct interp_bcinfo *b = &interp_bcinfo[bc];
+        if (b->role != INTERP_ROLE_BASE)
+            continue;
+        static const char *const suffix[4] = {"", "_g", "_a", "_ga"};
+        for (unsigned g = 0; g < 2; g++)
+            for (unsigned acc = 0; acc < 2; acc++) {
+                bool has = (g == 0 || b->family == INTERP_FAM_G || b->family == INTERP_FAM_A) &&
+                           (acc == 0 || b->family == INTERP_FAM_A || b->family == INTERP_FAM_I);
+                if (!has)
+                    continue;
+                char want[64];
+                snprintf(want, sizeof(want), "%s%s", b->name, suffix[g + 2 * acc]);
+                const struct interp_bcinfo *v = &interp_bcinfo[interp_bc_variant(bc, g, acc)];
+                ck_assert_str_eq(v->name, want);
+                ck_assert_int_eq(v->irop, b->irop);
+            }
+    }
 }
 END_TEST
 
@@ -1308,6 +1503,7 @@ static Suite *interp_suite(void)
     tcase_add_test(globals, test_helpers_see_and_change_globals);
     tcase_add_test(globals, test_global_read_after_conditional_write);
     tcase_add_test(globals, test_i32_global_writes_only_its_bytes);
+    tcase_add_test(globals, test_fault_pc_names_the_faulting_access);
     suite_add_tcase(s, globals);
 
     TCase *calls = tcase_create("calls");
@@ -1337,6 +1533,7 @@ static Suite *interp_suite(void)
     tcase_add_test(code, test_malformed_block_is_an_error);
     tcase_add_test(code, test_pcmap_marks_each_insn_start);
     tcase_add_test(code, test_listing_names_ops_and_operands);
+    tcase_add_test(code, test_accumulator_variants);
     suite_add_tcase(s, code);
     return s;
 }

@@ -240,9 +240,9 @@ END_TEST
 
 START_TEST(probe_fd_requires_the_caps_the_engine_uses)
 {
-    static const unsigned long used[] = {KVM_CAP_USER_MEMORY, KVM_CAP_SET_TSS_ADDR,
+    static const unsigned long used[] = {KVM_CAP_USER_MEMORY,           KVM_CAP_SET_TSS_ADDR,
                                          KVM_CAP_SET_IDENTITY_MAP_ADDR, KVM_CAP_EXT_CPUID,
-                                         KVM_CAP_IMMEDIATE_EXIT, KVM_CAP_NR_MEMSLOTS};
+                                         KVM_CAP_IMMEDIATE_EXIT,        KVM_CAP_NR_MEMSLOTS};
     for (unsigned u = 0; u < sizeof(used) / sizeof(used[0]); u++) {
         fake_reset();
         fake_missing_cap = used[u];
@@ -271,6 +271,7 @@ START_TEST(probe_status_names_follow_the_table)
     ck_assert_str_eq(kvm_probe_status_name(KVM_PROBE_no_permission), "no_permission");
     ck_assert_str_eq(kvm_probe_status_name(KVM_PROBE_missing_cap), "missing_cap");
     ck_assert_str_eq(kvm_probe_status_name(KVM_PROBE_STATUS_COUNT), "?");
+    ck_assert_str_eq(kvm_probe_status_summary(KVM_PROBE_no_device), "no KVM device (ENOENT)");
 }
 END_TEST
 
@@ -285,6 +286,194 @@ START_TEST(host_info_prints_flags_as_information)
     ck_assert_ptr_nonnull(strstr(buf, "vmx no, svm no"));
     ck_assert_ptr_nonnull(strstr(buf, "PVM"));
     free(buf);
+}
+END_TEST
+
+/* ---- exit dispatch to the bus ------------------------------------------------ */
+
+/* A device at port 0x100 (4 ports) and MMIO 0xfe000000 (16 bytes) that
+ * records accesses; reads return 0x10 + the access number; the write with
+ * value 0xdead stops the machine. */
+struct rec {
+    struct machine_status *st;
+    unsigned n;
+    uint64_t off[16], val[16];
+    unsigned size[16];
+    char kind[16];
+};
+
+static uint64_t rec_read(void *opaque, uint64_t off, unsigned size)
+{
+    struct rec *r = opaque;
+    unsigned i = r->n++ & 15;
+    r->kind[i] = 'r', r->off[i] = off, r->size[i] = size, r->val[i] = 0x10 + i;
+    return 0x10 + i;
+}
+
+static void rec_write(void *opaque, uint64_t off, uint64_t v, unsigned size)
+{
+    struct rec *r = opaque;
+    unsigned i = r->n++ & 15;
+    r->kind[i] = 'w', r->off[i] = off, r->size[i] = size, r->val[i] = v;
+    if (v == 0xdead)
+        machine_stop(r->st, MACHINE_exited, 3, v);
+}
+
+static const struct bus_ops rec_ops = {rec_read, rec_write};
+
+struct io_fixture {
+    struct bus bus;
+    struct machine_status st;
+    struct rec rec;
+    union {
+        struct kvm_run run;
+        uint8_t bytes[4096];
+    } area;
+};
+
+static void io_setup(struct io_fixture *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->rec.st = &f->st;
+    bus_init(&f->bus);
+    ck_assert_int_eq(bus_register(&f->bus, BUS_PIO, 0x100, 4, &rec_ops, &f->rec, "rec"), 0);
+    ck_assert_int_eq(bus_register(&f->bus, BUS_MMIO, 0xfe000000, 16, &rec_ops, &f->rec, "rec"), 0);
+}
+
+static void io_exit(struct io_fixture *f, uint8_t dir, uint8_t size, uint16_t port, uint32_t count)
+{
+    f->area.run.exit_reason = KVM_EXIT_IO;
+    f->area.run.io.direction = dir;
+    f->area.run.io.size = size;
+    f->area.run.io.port = port;
+    f->area.run.io.count = count;
+    f->area.run.io.data_offset = 1024;
+}
+
+START_TEST(io_rep_out_delivers_every_item)
+{
+    struct io_fixture f;
+    io_setup(&f);
+    io_exit(&f, KVM_EXIT_IO_OUT, 2, 0x102, 3);
+    uint16_t items[3] = {0x1111, 0x2222, 0x3333};
+    memcpy(f.area.bytes + 1024, items, sizeof(items));
+    ck_assert_int_eq(kvm_io_dispatch(&f.area.run, sizeof(f.area), &f.bus, &f.st), 0);
+    ck_assert_uint_eq(f.rec.n, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        ck_assert_int_eq(f.rec.kind[i], 'w');
+        ck_assert_uint_eq(f.rec.off[i], 2);
+        ck_assert_uint_eq(f.rec.size[i], 2);
+        ck_assert_uint_eq(f.rec.val[i], items[i]);
+    }
+    bus_destroy(&f.bus);
+}
+END_TEST
+
+START_TEST(io_rep_in_fills_every_item)
+{
+    struct io_fixture f;
+    io_setup(&f);
+    io_exit(&f, KVM_EXIT_IO_IN, 4, 0x100, 4);
+    ck_assert_int_eq(kvm_io_dispatch(&f.area.run, sizeof(f.area), &f.bus, &f.st), 0);
+    uint32_t got[4];
+    memcpy(got, f.area.bytes + 1024, sizeof(got));
+    for (unsigned i = 0; i < 4; i++) {
+        ck_assert_int_eq(f.rec.kind[i], 'r');
+        ck_assert_uint_eq(f.rec.size[i], 4);
+        ck_assert_uint_eq(got[i], 0x10 + i);
+    }
+    bus_destroy(&f.bus);
+}
+END_TEST
+
+START_TEST(io_in_from_nothing_reads_all_ones)
+{
+    struct io_fixture f;
+    io_setup(&f);
+    io_exit(&f, KVM_EXIT_IO_IN, 1, 0x700, 8);
+    ck_assert_int_eq(kvm_io_dispatch(&f.area.run, sizeof(f.area), &f.bus, &f.st), 0);
+    for (unsigned i = 0; i < 8; i++)
+        ck_assert_uint_eq(f.area.bytes[1024 + i], 0xff);
+    io_exit(&f, KVM_EXIT_IO_IN, 2, 0x700, 1);
+    ck_assert_int_eq(kvm_io_dispatch(&f.area.run, sizeof(f.area), &f.bus, &f.st), 0);
+    ck_assert_uint_eq(f.area.bytes[1024] | f.area.bytes[1025] << 8, 0xffff);
+    ck_assert_uint_eq(f.rec.n, 0);
+    bus_destroy(&f.bus);
+}
+END_TEST
+
+START_TEST(io_stops_when_the_machine_stops)
+{
+    struct io_fixture f;
+    io_setup(&f);
+    io_exit(&f, KVM_EXIT_IO_OUT, 4, 0x100, 4);
+    uint32_t items[4] = {1, 0xdead, 3, 4};
+    memcpy(f.area.bytes + 1024, items, sizeof(items));
+    ck_assert_int_eq(kvm_io_dispatch(&f.area.run, sizeof(f.area), &f.bus, &f.st), 0);
+    ck_assert_uint_eq(f.rec.n, 2);
+    ck_assert_int_eq(f.st.state, MACHINE_exited);
+    bus_destroy(&f.bus);
+}
+END_TEST
+
+START_TEST(io_refuses_malformed_exits)
+{
+    static const struct {
+        uint8_t size;
+        uint32_t count;
+        uint64_t offset;
+        size_t run_size;
+        const char *what;
+    } cases[] = {
+#define IO_BAD(size, count, offset, run_size, what) {size, count, offset, run_size, what},
+#include "io_bad_cases.inc"
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct io_fixture f;
+        io_setup(&f);
+        io_exit(&f, KVM_EXIT_IO_OUT, cases[i].size, 0x100, cases[i].count);
+        f.area.run.io.data_offset = cases[i].offset;
+        ck_assert_msg(kvm_io_dispatch(&f.area.run, cases[i].run_size, &f.bus, &f.st) == -1,
+                      "accepted %s", cases[i].what);
+        ck_assert_msg(f.rec.n == 0, "%s reached the device", cases[i].what);
+        bus_destroy(&f.bus);
+    }
+}
+END_TEST
+
+START_TEST(mmio_reads_and_writes_reach_the_bus)
+{
+    struct io_fixture f;
+    io_setup(&f);
+    f.area.run.exit_reason = KVM_EXIT_MMIO;
+    f.area.run.mmio.phys_addr = 0xfe000008;
+    f.area.run.mmio.len = 4;
+    f.area.run.mmio.is_write = 1;
+    uint32_t v = 0xcafef00d;
+    memcpy(f.area.run.mmio.data, &v, 4);
+    ck_assert_int_eq(kvm_mmio_dispatch(&f.area.run, &f.bus), 0);
+    ck_assert_int_eq(f.rec.kind[0], 'w');
+    ck_assert_uint_eq(f.rec.off[0], 8);
+    ck_assert_uint_eq(f.rec.val[0], 0xcafef00d);
+    f.area.run.mmio.is_write = 0;
+    f.area.run.mmio.len = 8;
+    f.area.run.mmio.phys_addr = 0xfe000000;
+    ck_assert_int_eq(kvm_mmio_dispatch(&f.area.run, &f.bus), 0);
+    uint64_t r;
+    memcpy(&r, f.area.run.mmio.data, 8);
+    ck_assert_uint_eq(r, 0x11);
+    ck_assert_uint_eq(f.rec.size[1], 8);
+    f.area.run.mmio.phys_addr = 0xfd000000; /* nothing there */
+    f.area.run.mmio.len = 2;
+    ck_assert_int_eq(kvm_mmio_dispatch(&f.area.run, &f.bus), 0);
+    memcpy(&r, f.area.run.mmio.data, 8);
+    ck_assert_uint_eq(r & 0xffff, 0xffff);
+    f.area.run.mmio.len = 0;
+    ck_assert_int_eq(kvm_mmio_dispatch(&f.area.run, &f.bus), -1);
+    f.area.run.mmio.len = 9;
+    ck_assert_int_eq(kvm_mmio_dispatch(&f.area.run, &f.bus), -1);
+    ck_assert_uint_eq(f.rec.n, 2);
+    bus_destroy(&f.bus);
 }
 END_TEST
 
@@ -348,11 +537,17 @@ END_TEST
 
 START_TEST(dump_shows_every_register)
 {
-    struct kvm_regs r = {.rax = 0x1111, .rbx = 0x2222, .r15 = 0xf15f15, .rip = 0x100abb,
-                         .rsp = 0x9f000};
+    struct kvm_regs r = {
+        .rax = 0x1111, .rbx = 0x2222, .r15 = 0xf15f15, .rip = 0x100abb, .rsp = 0x9f000};
     struct kvm_sregs s = {0};
-    s.cs = (struct kvm_segment){.selector = 0x2b, .limit = 0xffffffff, .type = 0xb, .present = 1,
-                                .dpl = 3, .s = 1, .l = 1, .g = 1};
+    s.cs = (struct kvm_segment){.selector = 0x2b,
+                                .limit = 0xffffffff,
+                                .type = 0xb,
+                                .present = 1,
+                                .dpl = 3,
+                                .s = 1,
+                                .l = 1,
+                                .g = 1};
     s.ldt.unusable = 1;
     s.cr0 = 0x80010033;
     s.cr3 = 0x10000;
@@ -367,7 +562,8 @@ START_TEST(dump_shows_every_register)
         "rip 0000000000100abb ",
         "rsp 000000000009f000",
         "cs  sel=002b base=0000000000000000 limit=ffffffff type=b s=1 dpl=3 p=1 db=0 l=1 g=1\n",
-        "ldt sel=0000 base=0000000000000000 limit=00000000 type=0 s=0 dpl=0 p=0 db=0 l=0 g=0 unusable",
+        "ldt sel=0000 base=0000000000000000 limit=00000000 type=0 s=0 dpl=0 p=0 db=0 l=0 g=0 "
+        "unusable",
         "gdt base=0000000000001000 limit=003f",
         "cr0 0000000080010033",
         "cr3 0000000000010000 cr4 0000000000000620",
@@ -392,10 +588,17 @@ START_TEST(state_from_boot_copies_registers_and_segments)
     st.cr3 = 0x10000;
     st.cr4 = 0x620;
     st.efer = 0x500;
-    st.cs = (struct x86_segment){.base = 0, .limit = 0xffffffff, .selector = 0x2b, .type = 0xb,
-                                 .present = 1, .dpl = 3, .s = 1, .l = 1, .g = 1};
-    st.tr = (struct x86_segment){.base = 0x2000, .limit = 0x67, .selector = 0x30, .type = 0xb,
-                                 .present = 1};
+    st.cs = (struct x86_segment){.base = 0,
+                                 .limit = 0xffffffff,
+                                 .selector = 0x2b,
+                                 .type = 0xb,
+                                 .present = 1,
+                                 .dpl = 3,
+                                 .s = 1,
+                                 .l = 1,
+                                 .g = 1};
+    st.tr = (struct x86_segment){
+        .base = 0x2000, .limit = 0x67, .selector = 0x30, .type = 0xb, .present = 1};
     st.ldt.unusable = 1;
     st.gdt = (struct x86_dtable){0x1000, 0x3f};
     st.idt = (struct x86_dtable){0, 0};
@@ -456,6 +659,14 @@ static Suite *kvm_suite(void)
     tcase_add_test(t, probe_fd_wants_a_slot_per_ram_region);
     tcase_add_test(t, probe_status_names_follow_the_table);
     tcase_add_test(t, host_info_prints_flags_as_information);
+    suite_add_tcase(s, t);
+    t = tcase_create("dispatch");
+    tcase_add_test(t, io_rep_out_delivers_every_item);
+    tcase_add_test(t, io_rep_in_fills_every_item);
+    tcase_add_test(t, io_in_from_nothing_reads_all_ones);
+    tcase_add_test(t, io_stops_when_the_machine_stops);
+    tcase_add_test(t, io_refuses_malformed_exits);
+    tcase_add_test(t, mmio_reads_and_writes_reach_the_bus);
     suite_add_tcase(s, t);
     t = tcase_create("state");
     tcase_add_test(t, dump_names_the_cpu_mode);

@@ -148,8 +148,7 @@ static void fake_patch_jmp(void *state, struct code_buf *cb, struct tb *tb, unsi
 
 /* ---- the interpreter ---------------------------------------------------------- */
 
-static uint64_t fake_get(const struct ir_func *f, const uint64_t *t, struct cpu_head *cpu,
-                         ir_ref r)
+static uint64_t fake_get(const struct ir_func *f, const uint64_t *t, struct cpu_head *cpu, ir_ref r)
 {
     const struct ir_value *v = &f->vals[r];
     if (v->kind == IR_VAL_CONST)
@@ -180,19 +179,38 @@ static uint64_t fake_call(const struct ir_helper *h, struct cpu_head *cpu, const
         if (h->args[i] != IR_I64)
             abort();
     switch (h->nargs * 4 + env * 2 + v) {
-    case 0: return ((uint64_t(*)(void))h->fn)();
-    case 1: ((void (*)(void))h->fn)(); return 0;
-    case 2: return ((uint64_t(*)(void *))h->fn)(cpu);
-    case 3: ((void (*)(void *))h->fn)(cpu); return 0;
-    case 4: return ((uint64_t(*)(uint64_t))h->fn)(a[0]);
-    case 5: ((void (*)(uint64_t))h->fn)(a[0]); return 0;
-    case 6: return ((uint64_t(*)(void *, uint64_t))h->fn)(cpu, a[0]);
-    case 7: ((void (*)(void *, uint64_t))h->fn)(cpu, a[0]); return 0;
-    case 8: return ((uint64_t(*)(uint64_t, uint64_t))h->fn)(a[0], a[1]);
-    case 9: ((void (*)(uint64_t, uint64_t))h->fn)(a[0], a[1]); return 0;
-    case 10: return ((uint64_t(*)(void *, uint64_t, uint64_t))h->fn)(cpu, a[0], a[1]);
-    case 11: ((void (*)(void *, uint64_t, uint64_t))h->fn)(cpu, a[0], a[1]); return 0;
-    default: abort();
+    case 0:
+        return ((uint64_t(*)(void))h->fn)();
+    case 1:
+        ((void (*)(void))h->fn)();
+        return 0;
+    case 2:
+        return ((uint64_t(*)(void *))h->fn)(cpu);
+    case 3:
+        ((void (*)(void *))h->fn)(cpu);
+        return 0;
+    case 4:
+        return ((uint64_t(*)(uint64_t))h->fn)(a[0]);
+    case 5:
+        ((void (*)(uint64_t))h->fn)(a[0]);
+        return 0;
+    case 6:
+        return ((uint64_t(*)(void *, uint64_t))h->fn)(cpu, a[0]);
+    case 7:
+        ((void (*)(void *, uint64_t))h->fn)(cpu, a[0]);
+        return 0;
+    case 8:
+        return ((uint64_t(*)(uint64_t, uint64_t))h->fn)(a[0], a[1]);
+    case 9:
+        ((void (*)(uint64_t, uint64_t))h->fn)(a[0], a[1]);
+        return 0;
+    case 10:
+        return ((uint64_t(*)(void *, uint64_t, uint64_t))h->fn)(cpu, a[0], a[1]);
+    case 11:
+        ((void (*)(void *, uint64_t, uint64_t))h->fn)(cpu, a[0], a[1]);
+        return 0;
+    default:
+        abort();
     }
 }
 

@@ -10,12 +10,12 @@
 #include "backend/backend.h"
 
 struct fake_stats {
-    unsigned compiles;       /* successful compiles */
-    unsigned chain_follows;  /* chained goto_tb taken without returning */
-    unsigned jc_hits;        /* goto_ptr jump-cache hits */
-    unsigned patches;        /* patch_jmp calls (dest != NULL) */
-    unsigned unpatches;      /* patch_jmp calls (dest == NULL) */
-    unsigned max_ops;        /* if nonzero: blocks with more IR insns are BACKEND_TOO_BIG */
+    unsigned compiles;      /* successful compiles */
+    unsigned chain_follows; /* chained goto_tb taken without returning */
+    unsigned jc_hits;       /* goto_ptr jump-cache hits */
+    unsigned patches;       /* patch_jmp calls (dest != NULL) */
+    unsigned unpatches;     /* patch_jmp calls (dest == NULL) */
+    unsigned max_ops;       /* if nonzero: blocks with more IR insns are BACKEND_TOO_BIG */
 };
 extern struct fake_stats fake_stats; /* reset by create */
 extern const struct ferry_backend fake_backend;

@@ -21,6 +21,7 @@ void add_cache_tests(Suite *s);
 void add_irvm_tests(Suite *s);
 int register_test_helpers(void);
 /* Check every link of the cache: hash, chains both ways, jump cache of cpu. */
-void assert_cache_consistent(struct tcg_ctx *ctx, const struct cpu_head *cpu); /* -1 if a name is taken */
+void assert_cache_consistent(struct tcg_ctx *ctx,
+                             const struct cpu_head *cpu); /* -1 if a name is taken */
 
 #endif

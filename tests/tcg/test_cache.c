@@ -43,9 +43,9 @@ struct lin_cpu {
 static struct {
     uint64_t base;
     unsigned n;
-    uint64_t limit;       /* LIN_LOOP bound */
+    uint64_t limit; /* LIN_LOOP bound */
     unsigned translations;
-    bool smc_enabled;     /* lin_smc: patch insn smc_idx to add smc_value */
+    bool smc_enabled; /* lin_smc: patch insn smc_idx to add smc_value */
     unsigned smc_idx;
     int64_t smc_value;
     struct lin_insn insns[LIN_MAX];
@@ -93,22 +93,34 @@ static uint64_t test_helper_maps_check(void)
     return wx;
 }
 
-static const struct ir_helper test_request_exit_helper = {
-    .name = "test_request_exit", .fn = (void *)test_helper_request_exit, .ret = IR_VOID,
-    .nargs = 0, .flags = IR_HF_ENV | IR_HF_SIDE};
-static const struct ir_helper test_hostpc_helper = {
-    .name = "test_hostpc", .fn = (void *)test_helper_hostpc, .ret = IR_VOID, .nargs = 0,
-    .flags = IR_HF_ENV | IR_HF_SIDE};
-static const struct ir_helper test_maps_helper = {
-    .name = "test_maps_check", .fn = (void *)test_helper_maps_check, .ret = IR_I64, .nargs = 0,
-    .flags = IR_HF_SIDE};
-static const struct ir_helper lin_smc_helper = {
-    .name = "lin_smc", .fn = (void *)lin_helper_smc, .ret = IR_VOID, .nargs = 0,
-    .flags = IR_HF_ENV | IR_HF_SIDE | IR_HF_READS_GLOBALS};
+static const struct ir_helper test_request_exit_helper = {.name = "test_request_exit",
+                                                          .fn = (void *)test_helper_request_exit,
+                                                          .ret = IR_VOID,
+                                                          .nargs = 0,
+                                                          .flags = IR_HF_ENV | IR_HF_SIDE};
+static const struct ir_helper test_hostpc_helper = {.name = "test_hostpc",
+                                                    .fn = (void *)test_helper_hostpc,
+                                                    .ret = IR_VOID,
+                                                    .nargs = 0,
+                                                    .flags = IR_HF_ENV | IR_HF_SIDE};
+static const struct ir_helper test_maps_helper = {.name = "test_maps_check",
+                                                  .fn = (void *)test_helper_maps_check,
+                                                  .ret = IR_I64,
+                                                  .nargs = 0,
+                                                  .flags = IR_HF_SIDE};
+static const struct ir_helper lin_smc_helper = {.name = "lin_smc",
+                                                .fn = (void *)lin_helper_smc,
+                                                .ret = IR_VOID,
+                                                .nargs = 0,
+                                                .flags =
+                                                    IR_HF_ENV | IR_HF_SIDE | IR_HF_READS_GLOBALS};
 
-static const struct ir_helper lin_inval_helper = {
-    .name = "lin_inval", .fn = (void *)lin_helper_inval, .ret = IR_VOID, .nargs = 1,
-    .args = {IR_I64}, .flags = IR_HF_SIDE};
+static const struct ir_helper lin_inval_helper = {.name = "lin_inval",
+                                                  .fn = (void *)lin_helper_inval,
+                                                  .ret = IR_VOID,
+                                                  .nargs = 1,
+                                                  .args = {IR_I64},
+                                                  .flags = IR_HF_SIDE};
 
 int register_test_helpers(void)
 {
@@ -137,15 +149,6 @@ static void lin_call(struct ir_func *f, const struct ir_helper *h, ir_ref out)
     ir_call(f, ir_helper_find(h->name), out, NULL);
 }
 
-/* ir_insn_start/ir_goto_tb/ir_set_label pass a NULL operand array to ir_emit,
- * which memcpy's from it (UBSan: null argument); emit them with an empty one. */
-static void lin_emit_carg(struct ir_func *f, enum ir_op op, uint64_t c)
-{
-    ir_ref none[1] = {IR_NONE};
-    int64_t carg[1] = {(int64_t)c};
-    ir_emit(f, op, none, 0, carg, 1);
-}
-
 static int lin_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t flags,
                          unsigned max_insns, uint32_t *guest_size)
 {
@@ -159,7 +162,7 @@ static int lin_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t 
     for (; k < max_insns && idx < P.n && !ended; k++, idx++) {
         uint64_t ipc = P.base + 4ull * idx;
         const struct lin_insn *li = &P.insns[idx];
-        lin_emit_carg(f, IR_OP_insn_start, ipc);
+        ir_insn_start(f, ipc);
         switch (li->kind) {
         case LIN_ADD:
             ir_emit_1_2(f, IR_OP_add, acc, acc,
@@ -176,9 +179,9 @@ static int lin_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t 
         case LIN_LOOP: {
             uint32_t l = ir_new_label(f);
             ir_brcond(f, IR_COND_geu, acc, ir_const(f, IR_I64, P.limit), l);
-            lin_emit_carg(f, IR_OP_goto_tb, (uint64_t)li->arg);
-            lin_emit_carg(f, IR_OP_set_label, l);
-            lin_emit_carg(f, IR_OP_goto_tb, ipc + 4);
+            ir_goto_tb(f, (uint64_t)li->arg);
+            ir_set_label(f, l);
+            ir_goto_tb(f, ipc + 4);
             ended = true;
             break;
         }
@@ -212,7 +215,7 @@ static int lin_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t 
         }
     }
     if (!ended)
-        lin_emit_carg(f, IR_OP_goto_tb, P.base + 4ull * idx);
+        ir_goto_tb(f, P.base + 4ull * idx);
     *guest_size = 4 * k;
     return 0;
 }
@@ -536,8 +539,7 @@ END_TEST
 
 START_TEST(exit_request_from_helper_stops_at_next_block)
 {
-    const struct lin_insn code[] = {
-        {LIN_ADD, 1}, {LIN_REQUEST, 0}, {LIN_ADD, 10}, {LIN_HALT, 0}};
+    const struct lin_insn code[] = {{LIN_ADD, 1}, {LIN_REQUEST, 0}, {LIN_ADD, 10}, {LIN_HALT, 0}};
     lin_prog(0x1000, code, 4);
     struct tcg_config c;
     tcg_config_default(&c);
@@ -835,8 +837,7 @@ void add_cache_tests(Suite *s)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("invalidate");
-    tcase_add_loop_test(tc, invalidate_chained_block_unlinks_and_new_code_runs, 0,
-                        test_nbackends);
+    tcase_add_loop_test(tc, invalidate_chained_block_unlinks_and_new_code_runs, 0, test_nbackends);
     tcase_add_loop_test(tc, invalidate_range_covers_block_spanning_pages, 0, test_nbackends);
     tcase_add_loop_test(tc, invalidate_clears_every_cpu_jump_cache, 0, test_nbackends);
     tcase_add_loop_test(tc, invalidate_exit_resumes_with_new_code, 0, test_nbackends);

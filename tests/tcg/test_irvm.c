@@ -191,7 +191,8 @@ START_TEST(irvm_same_pc_two_modes)
     ck_assert_uint_eq(global("x"), 1);
     ck_assert_uint_eq(global("y"), 2);
     ck_assert_uint_eq(irvm_cpu(VM)->head.flags, 1);
-    struct tb *t0 = tcg_find_tb(irvm_tcg(VM), 0x1000, 0), *t1 = tcg_find_tb(irvm_tcg(VM), 0x1000, 1);
+    struct tb *t0 = tcg_find_tb(irvm_tcg(VM), 0x1000, 0),
+              *t1 = tcg_find_tb(irvm_tcg(VM), 0x1000, 1);
     ck_assert_ptr_nonnull(t0);
     ck_assert_ptr_nonnull(t1);
     ck_assert_ptr_ne(t0, t1);

@@ -16,7 +16,8 @@ static void test_backends_init(void)
     static const char *const names[] = {"interp", "jit"};
     for (unsigned i = 0; i < 2; i++)
         if (backend_by_name(names[i]))
-            test_backends[test_nbackends++] = (struct test_backend){names[i], backend_by_name(names[i])};
+            test_backends[test_nbackends++] =
+                (struct test_backend){names[i], backend_by_name(names[i])};
 }
 
 int main(void)

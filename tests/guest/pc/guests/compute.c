@@ -5,10 +5,7 @@
 #include "kernels.h"
 #include "kit.h"
 
-static void phase(uint32_t id)
-{
-    kit_phase(id);
-}
+static void phase(uint32_t id) { kit_phase(id); }
 
 int kit_payload(const struct kit_boot *b)
 {
@@ -17,7 +14,8 @@ int kit_payload(const struct kit_boot *b)
     int small = kit_arg_u64("small", 0) != 0;
     struct kernels_result r;
     kernels_run(small ? KERNELS_SMALL : KERNELS_FULL, rounds, &r, phase);
-    kit_printf("compute: %s rounds %u crc32 %08x primes %u matrix %#lx check %016lx\n", small ? "small" : "full", rounds, r.crc,
-               r.primes, (unsigned long)r.mat, (unsigned long)r.check);
+    kit_printf("compute: %s rounds %u crc32 %08x primes %u matrix %#lx check %016lx\n",
+               small ? "small" : "full", rounds, r.crc, r.primes, (unsigned long)r.mat,
+               (unsigned long)r.check);
     return 0;
 }

@@ -37,7 +37,8 @@ int kit_payload(const struct kit_boot *b)
     report("write to the read-only alias", kit_probe_write(va2, 1));
     kit_printf("pt: unmap %s\n", kit_unmap_page(va) == 0 ? "ok" : "refused");
     report("read after unmap", kit_probe_read(va, &v));
-    kit_printf("pt: misaligned map %s\n", kit_map_page(va + 1, pa, 1) == 0 ? "accepted" : "refused");
+    kit_printf("pt: misaligned map %s\n",
+               kit_map_page(va + 1, pa, 1) == 0 ? "accepted" : "refused");
     kit_printf("pt: %lu faults caught\n", (unsigned long)kit_last_fault.count);
     return 0;
 }

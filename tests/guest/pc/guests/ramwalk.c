@@ -9,10 +9,7 @@ static uint64_t pattern(uint64_t addr)
 }
 
 /* Two qwords per page: at offset 0 and at a line that moves with the page. */
-static uint64_t second_offset(uint64_t page)
-{
-    return 8 + (((page >> 12) * 64) & 0xfc0);
-}
+static uint64_t second_offset(uint64_t page) { return 8 + (((page >> 12) * 64) & 0xfc0); }
 
 int kit_payload(const struct kit_boot *b)
 {
@@ -41,7 +38,8 @@ int kit_payload(const struct kit_boot *b)
             pages++;
         }
     }
-    kit_printf("ram: %s (%lu errors)\n", pages && !errors ? "every page above the image holds its pattern" : "FAILED",
+    kit_printf("ram: %s (%lu errors)\n",
+               pages && !errors ? "every page above the image holds its pattern" : "FAILED",
                (unsigned long)errors);
     return errors ? 1 : 0;
 }

@@ -1,7 +1,8 @@
 /* Guest kit: Multiboot v1 entry.  The loader (ferry or qemu -kernel) enters
  * kit_start_mb in 32-bit protected flat mode with EAX=0x2BADB002 and EBX=the
- * multiboot info; this stub turns on PAE paging with static identity tables
- * (first 8 MiB, 2 MiB pages), enables long mode and calls kit_main(). */
+ * multiboot info; this stub turns on PAE paging with the kit's static tables
+ * (tables.S: first GiB identity-mapped), enables long mode and calls
+ * kit_main().  All of it runs emulated on software KVM backends: keep it short. */
 #include "kit_asm.h"
 
 /* Multiboot v1 header: magic, flags (bit 0 page-align modules, bit 1 memory
@@ -24,7 +25,7 @@ kit_start_mb:
     movl %cr4, %eax
     orl $0x20, %eax                 /* CR4.PAE */
     movl %eax, %cr4
-    movl $boot_pml4, %eax
+    movl $kit_pml4, %eax
     movl %eax, %cr3
     movl $0xC0000080, %ecx          /* IA32_EFER */
     rdmsr
@@ -56,17 +57,6 @@ mb_long:
     jmp 1b
 
     .section .data.boot, "aw"
-    .balign 4096
-boot_pml4:
-    .quad boot_pdpt + 0x3
-    .fill 511, 8, 0
-boot_pdpt:
-    .quad boot_pd + 0x3
-    .fill 511, 8, 0
-boot_pd:
-    .quad 0x000083, 0x200083, 0x400083, 0x600083 /* P|RW|PS: 2 MiB pages */
-    .fill 508, 8, 0
-
     .balign 8
 boot_gdt:
     .quad 0

@@ -22,15 +22,17 @@ kit_start64:
     call kit_main
 3:  jmp 3b
 
-    .text
-/* 32 exception entries, 16 bytes apart: push a zero error code where the CPU
- * pushes none, push the vector, go to the common path. */
-    .balign 16
+/* 32 exception entries, KIT_ISR_STRIDE bytes apart from KIT_ISR_ADDR (the
+ * static IDT in tables.S points at them): push a zero error code where the
+ * CPU pushes none, push the vector, go to the common path. */
+    .globl kit_isr_addr /* absolute: link.ld checks kit_isr_table against it */
+    .set kit_isr_addr, KIT_ISR_ADDR
+    .section .text.isr, "ax"
     .globl kit_isr_table
 kit_isr_table:
     .set vec, 0
     .rept 32
-    .balign 16
+    .balign KIT_ISR_STRIDE
     .if !(vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30)
     pushq $0
     .endif
@@ -38,6 +40,8 @@ kit_isr_table:
     jmp isr_common
     .set vec, vec + 1
     .endr
+
+    .text
 
 /* Stack on arrival: vector, error, rip, cs, rflags, rsp, ss (struct kit_frame
  * in kit.c lists the registers pushed here in reverse). */

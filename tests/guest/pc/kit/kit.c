@@ -198,21 +198,18 @@ static struct {
     struct tss64 tss;
     uint8_t iomap[8192 + 1];
 } __attribute__((packed)) ktss;
-static struct idt_gate idt[32];
 
-/* Identity map with 2 MiB pages up to KIT_MAP_GIB, plus one page table for
- * the kit_map_page window. */
+/* Page tables: tables.S maps the first GiB and the kit_map_page window;
+ * paging_init adds 2 MiB pages for RAM above 1 GiB, up to KIT_MAP_GIB (the pc
+ * machine's 64 GiB of RAM at most, plus the 1 GiB hole below 4 GiB). */
 #define KIT_MAP_GIB 72
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull
 #define PTE_US 0x4ull
 #define PTE_PS 0x80ull
-static uint64_t pml4[512] __attribute__((aligned(4096)));
-static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[KIT_MAP_GIB][512] __attribute__((aligned(4096)));
-static uint64_t win_pdpt[512] __attribute__((aligned(4096)));
-static uint64_t win_pd[512] __attribute__((aligned(4096)));
-static uint64_t win_pt[512] __attribute__((aligned(4096)));
+extern uint64_t kit_pml4[512], kit_pdpt[512], kit_win_pt[512];
+extern struct idt_gate kit_idt[32];
+static uint64_t pd_high[KIT_MAP_GIB - 1][512] __attribute__((aligned(4096)));
 
 volatile struct kit_fault kit_last_fault;
 
@@ -221,16 +218,11 @@ static void paging_init(uint64_t top)
     uint64_t pages = (top + (1ull << 21) - 1) >> 21; /* 2 MiB pages */
     if (pages > KIT_MAP_GIB * 512ull)
         pages = KIT_MAP_GIB * 512ull;
-    for (uint64_t i = 0; i < pages; i++)
-        pd[i >> 9][i & 511] = (i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
-    for (uint64_t g = 0; g < (pages + 511) >> 9; g++)
-        pdpt[g] = (uint64_t)(uintptr_t)pd[g] | PTE_P | PTE_RW | PTE_US;
-    pml4[0] = (uint64_t)(uintptr_t)pdpt | PTE_P | PTE_RW | PTE_US;
-    uint64_t w = KIT_MAP_BASE;
-    pml4[(w >> 39) & 511] = (uint64_t)(uintptr_t)win_pdpt | PTE_P | PTE_RW | PTE_US;
-    win_pdpt[(w >> 30) & 511] = (uint64_t)(uintptr_t)win_pd | PTE_P | PTE_RW | PTE_US;
-    win_pd[(w >> 21) & 511] = (uint64_t)(uintptr_t)win_pt | PTE_P | PTE_RW | PTE_US;
-    __asm__ volatile("mov %0, %%cr3" ::"r"((uint64_t)(uintptr_t)pml4) : "memory");
+    for (uint64_t i = 512; i < pages; i++)
+        pd_high[(i >> 9) - 1][i & 511] = (i << 21) | PTE_P | PTE_RW | PTE_US | PTE_PS;
+    for (uint64_t g = 1; g < (pages + 511) >> 9; g++)
+        kit_pdpt[g] = (uint64_t)(uintptr_t)pd_high[g - 1] | PTE_P | PTE_RW | PTE_US;
+    __asm__ volatile("mov %0, %%cr3" ::"r"((uint64_t)(uintptr_t)kit_pml4) : "memory");
 }
 
 static void tables_init(void)
@@ -241,7 +233,8 @@ static void tables_init(void)
     gdt[2] = 0x00cf92000000ffffull; /* KIT_SEL_KDATA */
     gdt[3] = 0x00cff2000000ffffull; /* KIT_SEL_UDATA: DPL3 */
     gdt[4] = 0x00affa000000ffffull; /* KIT_SEL_UCODE: 64-bit code, DPL3 */
-    gdt[5] = (sizeof(ktss) - 1) | ((t & 0xffffff) << 16) | (0x89ull << 40) | ((t >> 24 & 0xff) << 56);
+    gdt[5] =
+        (sizeof(ktss) - 1) | ((t & 0xffffff) << 16) | (0x89ull << 40) | ((t >> 24 & 0xff) << 56);
     gdt[6] = t >> 32; /* KIT_SEL_TSS: 16-byte available 64-bit TSS */
     ktss.tss.rsp[0] = (uint64_t)(uintptr_t)kit_kstack_top;
     ktss.tss.iomap_base = sizeof(ktss.tss);
@@ -251,12 +244,7 @@ static void tables_init(void)
     kit_load_segments();
     __asm__ volatile("ltr %w0" ::"r"(KIT_SEL_TSS));
 
-    for (unsigned v = 0; v < 32; v++) {
-        uint64_t h = (uint64_t)(uintptr_t)kit_isr_table + 16 * v;
-        idt[v] = (struct idt_gate){(uint16_t)h, KIT_SEL_KCODE, 0, 0x8e, (uint16_t)(h >> 16),
-                                   (uint32_t)(h >> 32), 0};
-    }
-    struct dt_ptr i = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+    struct dt_ptr i = {sizeof(kit_idt) - 1, (uint64_t)(uintptr_t)kit_idt};
     __asm__ volatile("lidt %0" ::"m"(i));
 }
 
@@ -278,10 +266,10 @@ static long kernel_call(long nr, uint64_t a1, uint64_t a2, uint64_t a3)
     case KIT_SYS_MAP:
         if (a2 & 0xfff)
             return -1;
-        win_pt[slot] = a2 | PTE_P | PTE_US | (a3 ? PTE_RW : 0);
+        kit_win_pt[slot] = a2 | PTE_P | PTE_US | (a3 ? PTE_RW : 0);
         break;
     case KIT_SYS_UNMAP:
-        win_pt[slot] = 0;
+        kit_win_pt[slot] = 0;
         break;
     default:
         return -1;
@@ -304,14 +292,11 @@ int kit_map_page(uint64_t va, uint64_t pa, int writable)
     return (int)kit_call(KIT_SYS_MAP, va, pa, (uint64_t)writable);
 }
 
-int kit_unmap_page(uint64_t va)
-{
-    return (int)kit_call(KIT_SYS_UNMAP, va, 0, 0);
-}
+int kit_unmap_page(uint64_t va) { return (int)kit_call(KIT_SYS_UNMAP, va, 0, 0); }
 
 static const char *const exc_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO", "#TS",
-    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE",  "#CP",
 };
 
 void kit_trap(struct kit_frame *f)

@@ -20,21 +20,20 @@
 /* Exit codes the kit itself uses (the process exit status is code*2+1). */
 #define KIT_EXIT_PANIC 0x7f /* unexpected exception or kit failure: status 255 */
 
-
 #define KIT_RAM_MAX 8
 struct kit_ram {
     uint64_t base, len;
 };
 
 struct kit_boot {
-    int protocol;        /* KIT_PROTO_* */
-    int entry_cpl;       /* privilege level the loader entered the kit at */
-    int payload_cpl;     /* privilege level kit_payload runs at */
-    int has_kernel;      /* the kit owns CPL0: IDT, page tables, kit_map_page */
-    uint64_t mem_bytes;  /* RAM size as the boot info reports it */
-    uint64_t mem_top;    /* end of the RAM block the kit image lives in */
-    uint64_t image_end;  /* first byte after the kit image (bss, stacks, tables) */
-    const char *cmdline; /* boot command line ("" if none) */
+    int protocol;                    /* KIT_PROTO_* */
+    int entry_cpl;                   /* privilege level the loader entered the kit at */
+    int payload_cpl;                 /* privilege level kit_payload runs at */
+    int has_kernel;                  /* the kit owns CPL0: IDT, page tables, kit_map_page */
+    uint64_t mem_bytes;              /* RAM size as the boot info reports it */
+    uint64_t mem_top;                /* end of the RAM block the kit image lives in */
+    uint64_t image_end;              /* first byte after the kit image (bss, stacks, tables) */
+    const char *cmdline;             /* boot command line ("" if none) */
     struct kit_ram ram[KIT_RAM_MAX]; /* usable RAM blocks from the boot info */
     unsigned ram_count;
 };
@@ -43,9 +42,18 @@ struct kit_boot {
 int kit_payload(const struct kit_boot *b);
 
 /* Port I/O (works at CPL3 too: the kit and ferry set IOPL=3). */
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
@@ -94,8 +102,7 @@ uint64_t kit_arg_u64(const char *key, uint64_t def);
 /* Kernel services: called directly at CPL0, through the ud2 gate at CPL3.
  * Both return 0, or -1 if there is no kit kernel (entered at CPL3) or the
  * request is invalid (address not 4 KiB aligned, outside the kit's window). */
-#define KIT_MAP_BASE 0x7f0000000000ull /* virtual window for kit_map_page */
-#define KIT_MAP_PAGES 512
+#define KIT_MAP_PAGES 512 /* from KIT_MAP_BASE (kit_asm.h) */
 int kit_map_page(uint64_t va, uint64_t pa, int writable);
 int kit_unmap_page(uint64_t va);
 

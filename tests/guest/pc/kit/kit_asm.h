@@ -12,6 +12,15 @@
 #define KIT_SEL_UCODE 0x23 /* 0x20 | RPL 3 */
 #define KIT_SEL_TSS 0x28
 
+/* The exception entry stubs sit at a fixed address (link.ld checks it), so
+ * the IDT is static data: no ring-0 loop builds it at boot, which matters
+ * where CPL0 code is emulated. */
+#define KIT_ISR_ADDR 0x101000
+#define KIT_ISR_STRIDE 16
+
+/* Virtual window for kit_map_page: PML4 slot 254, one page table. */
+#define KIT_MAP_BASE 0x7f0000000000
+
 #define KIT_KSTACK_SIZE 16384
 #define KIT_USTACK_SIZE 65536
 

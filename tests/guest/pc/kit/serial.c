@@ -42,7 +42,10 @@ void kit_flush(void)
         __asm__ volatile("pause");
     const char *p = out_buf;
     unsigned long n = out_len;
-    __asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"((uint16_t)(KIT_COM1 + UART_THR)) : "memory");
+    __asm__ volatile("rep outsb"
+                     : "+S"(p), "+c"(n)
+                     : "d"((uint16_t)(KIT_COM1 + UART_THR))
+                     : "memory");
     out_len = 0;
 }
 
