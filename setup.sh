@@ -49,8 +49,17 @@ demo)
     install_missing
     build build
     echo
-    echo "== ferry ir: a bundled IR program (examples/demo.fir), optimized, on both backends =="
-    ./build/cli/ferry ir -d ir_opt,out_asm --stats examples/demo.fir
+    echo "== 1. The pipeline up close: an IR program (examples/demo.fir) on both backends,"
+    echo "==    with the IR after each optimizer pass that changed it and the x86-64 code"
+    ./build/cli/ferry ir --backend=jit -d ir_opt,out_asm examples/demo.fir
+    ./build/cli/ferry ir examples/demo.fir | tail -1
+    echo
+    echo "== 2. An x86 guest on the pc machine under KVM (ferry vm)"
+    ./build/cli/ferry vm build/tests/guest/pc/hello.elf64 ||
+        echo "(exit status $?: the guest's debug-exit value 0 gives 1; any other reason is printed above)"
+    echo
+    echo "== 3. An AArch64 Linux program (tests/guest/aarch64/qsort.c, static) translated to x86-64"
+    ./build/cli/ferry run --stats build/tests/guest/aarch64/qsort
     ;;
 test)
     install_missing

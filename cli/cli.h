@@ -35,5 +35,6 @@ extern const char cli_common_help[];
 
 int cmd_ir(int argc, char **argv);
 int cmd_vm(int argc, char **argv); /* cli/cmd_vm.c, built where accel/kvm is */
+int cmd_run(int argc, char **argv); /* cli/cmd_run.c: Linux user mode */
 
 #endif

@@ -11,6 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run, "run a static AArch64 Linux program (qemu-user style options)"},
     {"ir", cmd_ir, "run a textual IR program on the JIT and the interpreter and compare"},
 #ifdef FERRY_HAVE_VM
     {"vm", cmd_vm, "run an x86 guest (ELF64 or Multiboot) on the pc machine under KVM"},

@@ -1,5 +1,6 @@
 /* IR core: the op table expanded from ops.def, value and instruction
- * construction with a sticky error, and the helper registry. */
+ * construction with a sticky error, the helper registry, and the per-thread
+ * scratch memory of passes and backends */
 #include "ir.h"
 
 #include <stdarg.h>
@@ -207,7 +208,11 @@ ir_ref ir_global(struct ir_func *f, enum ir_type t, uint32_t offset, const char 
         struct ir_value *v = &f->vals[r];
         v->num = offset;
         v->size = t == IR_I32 ? 4 : 8;
-        snprintf(v->name, sizeof(v->name), "%s", name);
+        /* same as snprintf "%s" (truncating), without the stdio cost */
+        const char *src = name ? name : "(null)";
+        size_t n = strnlen(src, sizeof(v->name) - 1);
+        memcpy(v->name, src, n);
+        v->name[n] = '\0';
     }
     return r;
 }
@@ -417,7 +422,9 @@ void ir_make_nop(struct ir_insn *in)
 void ir_compact(struct ir_func *f)
 {
     uint32_t j = 0;
-    for (uint32_t i = 0; i < f->ninsns; i++)
+    while (j < f->ninsns && f->insns[j].op != IR_OP_nop) /* nothing moves before the first nop */
+        j++;
+    for (uint32_t i = j; i < f->ninsns; i++)
         if (f->insns[i].op != IR_OP_nop)
             f->insns[j++] = f->insns[i];
     f->ninsns = j;
@@ -432,4 +439,69 @@ uint32_t ir_insn_flags(const struct ir_insn *in)
             fl |= IR_F_SIDE;
     }
     return fl;
+}
+
+/* ---- scratch memory ---- */
+
+/* Chunks form a list in allocation order; `scratch_cur` is the one being filled.
+ * Chunks after it are free and reused before a new one is made. */
+struct ir_scratch_chunk {
+    struct ir_scratch_chunk *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+};
+
+#define IR_SCRATCH_CHUNK_MIN (64u * 1024)
+
+static _Thread_local struct ir_scratch_chunk *scratch_first, *scratch_cur;
+
+struct ir_scratch_pos ir_scratch_mark(void)
+{
+    struct ir_scratch_pos m = {scratch_cur, scratch_cur ? scratch_cur->used : 0};
+    return m;
+}
+
+void ir_scratch_release(struct ir_scratch_pos m)
+{
+    scratch_cur = m.chunk;
+    if (scratch_cur)
+        scratch_cur->used = m.used;
+}
+
+void *ir_scratch_alloc(size_t bytes)
+{
+    size_t n = (bytes + 15) & ~(size_t)15;
+    if (n < bytes || n > SIZE_MAX / 4)
+        return NULL;
+    for (;;) {
+        if (scratch_cur && scratch_cur->size - scratch_cur->used >= n) {
+            void *p = scratch_cur->data + scratch_cur->used;
+            scratch_cur->used += n;
+            return p;
+        }
+        struct ir_scratch_chunk *next = scratch_cur ? scratch_cur->next : scratch_first;
+        if (!next || next->size < n) {
+            size_t size = n > IR_SCRATCH_CHUNK_MIN / 2 ? n * 2 : IR_SCRATCH_CHUNK_MIN;
+            struct ir_scratch_chunk *c = malloc(sizeof(*c) + size);
+            if (!c)
+                return NULL;
+            c->size = size;
+            c->next = next; /* a smaller free chunk stays behind it */
+            if (scratch_cur)
+                scratch_cur->next = c;
+            else
+                scratch_first = c;
+            next = c;
+        }
+        scratch_cur = next;
+        scratch_cur->used = 0;
+    }
+}
+
+void *ir_scratch_zalloc(size_t bytes)
+{
+    void *p = ir_scratch_alloc(bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
 }

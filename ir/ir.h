@@ -215,6 +215,21 @@ void ir_exit(struct ir_func *f, enum ir_exit reason, ir_ref pc);
 void ir_make_nop(struct ir_insn *in);
 void ir_compact(struct ir_func *f);
 
+/* Scratch memory for the per-block working arrays of passes and backends: a
+ * per-thread stack of chunks kept across blocks, so translating a block does
+ * not malloc/free them again and again.  Take a mark, allocate, release the
+ * mark: everything allocated after it is given back at once (nothing is
+ * freed one by one).  16-byte aligned; NULL when out of memory. */
+struct ir_scratch_chunk;
+struct ir_scratch_pos {
+    struct ir_scratch_chunk *chunk;
+    size_t used;
+};
+struct ir_scratch_pos ir_scratch_mark(void);
+void ir_scratch_release(struct ir_scratch_pos m);
+void *ir_scratch_alloc(size_t bytes);  /* contents undefined */
+void *ir_scratch_zalloc(size_t bytes); /* zeroed */
+
 /* Effective flags of an insn: op flags, plus IR_F_SIDE for calls whose helper
  * has side effects or writes globals. */
 uint32_t ir_insn_flags(const struct ir_insn *in);

@@ -159,8 +159,11 @@ static void cf_record(struct cf *cf, const struct ir_insn *in)
 int ir_pass_constfold(struct ir_func *f)
 {
     struct cf cf = {.f = f};
-    if (f->err || opt_vmap_init(&cf.known, f->nvals))
+    if (f->err)
         return 0;
+    struct ir_scratch_pos mark = ir_scratch_mark();
+    if (opt_vmap_init(&cf.known, f->nvals))
+        goto out;
     cf.globals = opt_globals(f, &cf.nglobals);
     cf.refs = opt_label_refs(f);
     if (!cf.globals || (f->nlabels && !cf.refs))
@@ -179,8 +182,7 @@ int ir_pass_constfold(struct ir_func *f)
     }
 out:
     opt_vmap_free(&cf.known);
-    free(cf.globals);
-    free(cf.refs);
+    ir_scratch_release(mark);
     if (cf.changed)
         ir_compact(f);
     return cf.changed;

@@ -64,6 +64,7 @@ int ir_pass_copyprop(struct ir_func *f)
     struct cp cp = {.f = f};
     if (f->err)
         return 0;
+    struct ir_scratch_pos mark = ir_scratch_mark();
     int ok = !opt_vmap_init(&cp.copy, f->nvals);
     ok = !opt_vers_init(&cp.vers, f->nvals) && ok;
     cp.globals = opt_globals(f, &cp.nglobals);
@@ -82,8 +83,7 @@ int ir_pass_copyprop(struct ir_func *f)
 out:
     opt_vmap_free(&cp.copy);
     opt_vers_free(&cp.vers);
-    free(cp.globals);
-    free(cp.refs);
+    ir_scratch_release(mark);
     if (cp.changed)
         ir_compact(f);
     return cp.changed;

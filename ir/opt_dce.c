@@ -52,8 +52,9 @@ static bool dce_ends_block(const struct ir_insn *in)
 static int dce_build_cfg(struct dce *d)
 {
     struct ir_func *f = d->f;
-    d->blocks = calloc(f->ninsns + 1, sizeof(*d->blocks));
-    d->label_block = malloc((f->nlabels ? f->nlabels : 1) * sizeof(*d->label_block));
+    d->blocks = ir_scratch_zalloc((size_t)(f->ninsns + 1) * sizeof(*d->blocks));
+    d->label_block =
+        ir_scratch_alloc((size_t)(f->nlabels ? f->nlabels : 1) * sizeof(*d->label_block));
     if (!d->blocks || !d->label_block)
         return -1;
     for (uint32_t l = 0; l < f->nlabels; l++)
@@ -168,6 +169,16 @@ static void dce_liveness(struct dce *d)
     }
 }
 
+/* Some block branches (or falls) to itself or to an earlier block. */
+static bool dce_has_back_edge(const struct dce *d)
+{
+    for (uint32_t b = 0; b < d->nblocks; b++)
+        for (int k = 0; k < 2; k++)
+            if (d->blocks[b].succ[k] >= 0 && (uint32_t)d->blocks[b].succ[k] <= b)
+                return true;
+    return false;
+}
+
 /* ---- the pass ---- */
 
 /* br L where L is set before any other insn follows */
@@ -199,9 +210,9 @@ static int dce_unreachable(struct dce *d)
 {
     struct ir_func *f = d->f;
     int changed = 0;
-    uint8_t *reach = calloc(d->nblocks, 1);
-    uint32_t *stack = malloc(d->nblocks * sizeof(*stack));
-    uint32_t *refs = calloc(f->nlabels ? f->nlabels : 1, sizeof(*refs));
+    uint8_t *reach = ir_scratch_zalloc(d->nblocks);
+    uint32_t *stack = ir_scratch_alloc((size_t)d->nblocks * sizeof(*stack));
+    uint32_t *refs = ir_scratch_zalloc((size_t)(f->nlabels ? f->nlabels : 1) * sizeof(*refs));
     if (!reach || !stack || !refs)
         goto out;
     uint32_t sp = 0;
@@ -246,20 +257,7 @@ static int dce_unreachable(struct dce *d)
         }
     }
 out:
-    free(reach);
-    free(stack);
-    free(refs);
     return changed;
-}
-
-static void dce_free(struct dce *d)
-{
-    free(d->globals);
-    free(d->live_in);
-    free(d->live_out);
-    free(d->cur);
-    free(d->blocks);
-    free(d->label_block);
 }
 
 int ir_pass_dce(struct ir_func *f)
@@ -268,19 +266,37 @@ int ir_pass_dce(struct ir_func *f)
     if (f->err || !f->ninsns)
         return 0;
     int changed = dce_branch_to_next(f);
+    struct ir_scratch_pos mark = ir_scratch_mark();
     d.words = (f->nvals + 63) / 64;
-    d.globals = calloc(d.words, sizeof(uint64_t));
-    d.cur = calloc(d.words, sizeof(uint64_t));
+    d.globals = ir_scratch_zalloc(d.words * sizeof(uint64_t));
+    d.cur = ir_scratch_zalloc(d.words * sizeof(uint64_t));
     if (!d.globals || !d.cur || dce_build_cfg(&d))
         goto out;
-    d.live_in = calloc((size_t)d.nblocks * d.words, sizeof(uint64_t));
-    d.live_out = calloc((size_t)d.nblocks * d.words, sizeof(uint64_t));
+    d.live_in = ir_scratch_zalloc((size_t)d.nblocks * d.words * sizeof(uint64_t));
+    d.live_out = ir_scratch_zalloc((size_t)d.nblocks * d.words * sizeof(uint64_t));
     if (!d.live_in || !d.live_out)
         goto out;
     for (ir_ref r = 1; r < f->nvals; r++)
         if (opt_is_global(f, r))
             set_add(d.globals, r);
     changed |= dce_unreachable(&d);
+    if (!dce_has_back_edge(&d)) {
+        /* Blocks in reverse order see their successors' final live-in sets:
+         * one walk is the fixpoint, and removes the dead insns as it goes. */
+        for (uint32_t b = d.nblocks; b-- > 0;) {
+            const struct dce_block *bl = &d.blocks[b];
+            dce_block_out(&d, b, d.cur);
+            for (uint32_t i = bl->end; i-- > bl->start;) {
+                struct ir_insn *in = &f->insns[i];
+                if (!dce_step(&d, in, d.cur) && in->op != IR_OP_nop) {
+                    ir_make_nop(in);
+                    changed = 1;
+                }
+            }
+            memcpy(&d.live_in[(size_t)b * d.words], d.cur, d.words * sizeof(uint64_t));
+        }
+        goto out;
+    }
     dce_liveness(&d);
     for (uint32_t b = 0; b < d.nblocks; b++) {
         const struct dce_block *bl = &d.blocks[b];
@@ -294,7 +310,7 @@ int ir_pass_dce(struct ir_func *f)
         }
     }
 out:
-    dce_free(&d);
+    ir_scratch_release(mark);
     if (changed)
         ir_compact(f);
     return changed;

@@ -559,9 +559,10 @@ int ir_pass_simplify(struct ir_func *f)
     int changed = 0;
     if (f->err)
         return 0;
+    struct ir_scratch_pos mark = ir_scratch_mark();
     int ok = !opt_vmap_init(&s.def, f->nvals);
     ok = !opt_vers_init(&s.vers, f->nvals) && ok;
-    s.defop = calloc(f->nvals ? f->nvals : 1, sizeof(*s.defop));
+    s.defop = ir_scratch_zalloc((size_t)(f->nvals ? f->nvals : 1) * sizeof(*s.defop));
     s.globals = opt_globals(f, &s.nglobals);
     s.refs = opt_label_refs(f);
     if (!ok || !s.defop || !s.globals || (f->nlabels && !s.refs))
@@ -583,9 +584,7 @@ int ir_pass_simplify(struct ir_func *f)
 out:
     opt_vmap_free(&s.def);
     opt_vers_free(&s.vers);
-    free(s.defop);
-    free(s.globals);
-    free(s.refs);
+    ir_scratch_release(mark);
     if (changed)
         ir_compact(f);
     return changed;

@@ -214,8 +214,11 @@ static void se_effects(struct se *se, const struct ir_insn *in)
 int ir_pass_stateelim(struct ir_func *f)
 {
     struct se se = {.f = f};
-    if (f->err || opt_vers_init(&se.vers, f->nvals))
+    if (f->err)
         return 0;
+    struct ir_scratch_pos mark = ir_scratch_mark();
+    if (opt_vers_init(&se.vers, f->nvals))
+        goto out;
     se.refs = opt_label_refs(f);
     if (f->nlabels && !se.refs)
         goto out;
@@ -233,7 +236,7 @@ int ir_pass_stateelim(struct ir_func *f)
     }
 out:
     opt_vers_free(&se.vers);
-    free(se.refs);
+    ir_scratch_release(mark);
     if (se.changed)
         ir_compact(f);
     return se.changed;

@@ -85,10 +85,8 @@ static void opt_make_br(struct ir_insn *in, int64_t label)
     in->carg[0] = label;
 }
 
-uint32_t opt_call_hflags(const struct ir_insn *in)
+uint32_t opt_helper_hflags(const struct ir_insn *in)
 {
-    if (in->op != IR_OP_call)
-        return 0;
     const struct ir_helper *h = ir_helper_get(in->carg[0]);
     if (!h)
         return IR_HF_ENV | IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_SIDE;
@@ -121,7 +119,7 @@ uint32_t *opt_label_refs(const struct ir_func *f)
 {
     if (!f->nlabels)
         return NULL;
-    uint32_t *refs = calloc(f->nlabels, sizeof(*refs));
+    uint32_t *refs = ir_scratch_zalloc((size_t)f->nlabels * sizeof(*refs));
     if (!refs)
         return NULL;
     for (uint32_t i = 0; i < f->ninsns; i++) {
@@ -133,16 +131,6 @@ uint32_t *opt_label_refs(const struct ir_func *f)
             refs[l]++;
     }
     return refs;
-}
-
-bool opt_is_join(const struct ir_insn *in, const uint32_t *refs, uint32_t nlabels)
-{
-    if (in->op != IR_OP_set_label)
-        return false;
-    int64_t l = in->carg[0];
-    if (!refs || l < 0 || l >= nlabels)
-        return true;
-    return refs[l] != 0;
 }
 
 /* A branch was removed: its label has one reference less. */
@@ -188,8 +176,9 @@ int opt_vmap_init(struct opt_vmap *m, uint32_t n)
 {
     m->n = n;
     m->gen = 1;
-    m->stamp = calloc(n ? n : 1, sizeof(*m->stamp));
-    m->val = calloc(n ? n : 1, sizeof(*m->val));
+    /* a stamp of 0 is never the current generation: val needs no zeroing */
+    m->stamp = ir_scratch_zalloc((size_t)(n ? n : 1) * sizeof(*m->stamp));
+    m->val = ir_scratch_alloc((size_t)(n ? n : 1) * sizeof(*m->val));
     if (!m->stamp || !m->val) {
         opt_vmap_free(m);
         return -1;
@@ -199,8 +188,6 @@ int opt_vmap_init(struct opt_vmap *m, uint32_t n)
 
 void opt_vmap_free(struct opt_vmap *m)
 {
-    free(m->stamp);
-    free(m->val);
     m->stamp = NULL;
     m->val = NULL;
     m->n = 0;
@@ -209,23 +196,20 @@ void opt_vmap_free(struct opt_vmap *m)
 int opt_vers_init(struct opt_vers *vs, uint32_t n)
 {
     vs->n = n;
-    vs->v = calloc(n ? n : 1, sizeof(*vs->v));
+    vs->v = ir_scratch_zalloc((size_t)(n ? n : 1) * sizeof(*vs->v));
     return vs->v ? 0 : -1;
 }
 
 void opt_vers_free(struct opt_vers *vs)
 {
-    free(vs->v);
     vs->v = NULL;
     vs->n = 0;
 }
 
 ir_ref *opt_globals(const struct ir_func *f, uint32_t *count)
 {
-    uint32_t n = 0;
-    for (ir_ref r = 1; r < f->nvals; r++)
-        n += opt_is_global(f, r);
-    ir_ref *g = malloc((n ? n : 1) * sizeof(*g));
+    /* room for every value: one walk instead of counting first */
+    ir_ref *g = ir_scratch_alloc((size_t)(f->nvals ? f->nvals : 1) * sizeof(*g));
     *count = 0;
     if (!g)
         return NULL;

@@ -65,8 +65,12 @@ void opt_make_field(const struct ir_func *f, struct ir_insn *in, enum ir_op op, 
                     unsigned pos, unsigned len);
 
 /* Helper flags (IR_HF_*) of a call insn; an unknown helper gets every flag;
- * 0 for other ops. */
-uint32_t opt_call_hflags(const struct ir_insn *in);
+ * 0 for other ops (decided inline: most insns are not calls). */
+uint32_t opt_helper_hflags(const struct ir_insn *in); /* a call insn */
+static inline uint32_t opt_call_hflags(const struct ir_insn *in)
+{
+    return in->op == IR_OP_call ? opt_helper_hflags(in) : 0;
+}
 /* Globals may change at this insn without being one of its outputs. */
 static inline bool opt_clobbers_globals(const struct ir_insn *in)
 {
@@ -80,13 +84,21 @@ int64_t opt_label_of(const struct ir_insn *in);
 
 /* ---- labels ---- */
 
-/* Number of br/brcond referencing each label (array of f->nlabels, or NULL
- * on allocation failure or no labels).  A label with no reference is only
+/* Number of br/brcond referencing each label (array of f->nlabels in ir_scratch
+ * memory, or NULL on allocation failure or no labels).  A label with no reference is only
  * reached by falling through, so forward analyses need not reset there. */
 uint32_t *opt_label_refs(const struct ir_func *f);
 /* A forward pass reaching insn `in`: does it start a region with unknown
  * predecessors?  (set_label referenced by some branch.) */
-bool opt_is_join(const struct ir_insn *in, const uint32_t *refs, uint32_t nlabels);
+static inline bool opt_is_join(const struct ir_insn *in, const uint32_t *refs, uint32_t nlabels)
+{
+    if (in->op != IR_OP_set_label)
+        return false;
+    int64_t l = in->carg[0];
+    if (!refs || l < 0 || l >= nlabels)
+        return true;
+    return refs[l] != 0;
+}
 /* Turn the conditional branch at insn i into `br` (taken = true) or remove it.
  * A `br` makes the insns after it unreachable up to the next set_label; they
  * are removed (the IR has no unreachable code); a `br` to a label that then
@@ -98,7 +110,8 @@ bool opt_resolve_brcond(struct ir_func *f, uint32_t i, bool taken, uint32_t *ref
 /* ---- per-value maps ---- */
 
 /* A map from value refs to a 64-bit payload, forgotten in O(1) by bumping
- * the generation.  Refs >= n (values created during the pass) are never
+ * the generation.  Maps and version counters live in ir_scratch memory (the
+ * _free functions only forget the arrays).  Refs >= n (values created during the pass) are never
  * present. */
 struct opt_vmap {
     uint32_t n, gen;
@@ -146,7 +159,8 @@ static inline void opt_vers_bump(struct opt_vers *vs, ir_ref r)
         vs->v[r]++;
 }
 
-/* The refs of all globals of f (sorted by ref); *count receives the number. */
+/* The refs of all globals of f (sorted by ref, in ir_scratch memory); *count
+ * receives the number. */
 ir_ref *opt_globals(const struct ir_func *f, uint32_t *count);
 
 #endif

@@ -194,6 +194,7 @@ static void x86_destroy(void *state) { free(state); }
 static void ctx_free(struct x86_ctx *c)
 {
     x86_ra_free(c);
+    ir_scratch_release(c->scratch);
     free(c->label_pos);
     free(c->relocs);
     free(c->pcmap);
@@ -215,6 +216,7 @@ static int x86_compile(void *state, struct code_buf *cb, const struct ir_func *f
     c.st = st;
     c.code_rx = (uint8_t *)cb->rx + start;
     c.reachable = true;
+    c.scratch = ir_scratch_mark();
 
     if (f->ninsns == 0 || (!(ir_ops[f->insns[f->ninsns - 1].op].flags & IR_F_END) &&
                            f->insns[f->ninsns - 1].op != IR_OP_br))

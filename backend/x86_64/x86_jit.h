@@ -94,6 +94,8 @@ struct x86_ctx {
     struct tb_pcmap *pcmap;
     uint32_t npcmap, cap_pcmap;
 
+    struct ir_scratch_pos scratch; /* ir_scratch mark taken by x86_compile */
+
     int err; /* BACKEND_* other than OK, sticky */
     char errmsg[160];
 };

@@ -38,12 +38,13 @@ int x86_liveness(struct x86_ctx *c)
     const struct ir_func *f = c->f;
     uint32_t n = f->ninsns, W = (f->nvals + 63) / 64;
     c->words = W;
-    c->dead = calloc(n + 1, 1);
-    c->label_live = calloc((size_t)(f->nlabels + 1) * W, sizeof(uint64_t));
-    c->fixed = calloc(W, sizeof(uint64_t));
-    int64_t *label_insn = malloc((f->nlabels + 1) * sizeof(int64_t));
-    uint32_t *bb_of = malloc((n + 1) * sizeof(uint32_t));
-    uint32_t *bb_first = malloc((n + 1) * sizeof(uint32_t));
+    /* all in ir_scratch memory, given back by x86_compile */
+    c->dead = ir_scratch_zalloc((size_t)n + 1);
+    c->label_live = ir_scratch_zalloc((size_t)(f->nlabels + 1) * W * sizeof(uint64_t));
+    c->fixed = ir_scratch_zalloc((size_t)W * sizeof(uint64_t));
+    int64_t *label_insn = ir_scratch_alloc((size_t)(f->nlabels + 1) * sizeof(int64_t));
+    uint32_t *bb_of = ir_scratch_alloc(((size_t)n + 1) * sizeof(uint32_t));
+    uint32_t *bb_first = ir_scratch_alloc(((size_t)n + 1) * sizeof(uint32_t));
     if (!c->dead || !c->label_live || !c->fixed || !label_insn || !bb_of || !bb_first) {
         x86_fail(c, BACKEND_ERROR, "out of memory");
         goto out_early;
@@ -79,7 +80,7 @@ int x86_liveness(struct x86_ctx *c)
     }
     bb_first[nbb] = n;
 
-    uint64_t *sets = calloc((size_t)nbb * 4 * W + W, sizeof(uint64_t));
+    uint64_t *sets = ir_scratch_zalloc(((size_t)nbb * 4 * W + W) * sizeof(uint64_t));
     if (!sets) {
         x86_fail(c, BACKEND_ERROR, "out of memory");
         goto out_early;
@@ -160,11 +161,7 @@ int x86_liveness(struct x86_ctx *c)
         for (uint32_t w = 0; w < W; w++)
             c->fixed[w] |= src[w];
     }
-    free(sets);
 out_early:
-    free(label_insn);
-    free(bb_of);
-    free(bb_first);
     return c->err;
 }
 
@@ -173,7 +170,7 @@ out_early:
 void x86_ra_init(struct x86_ctx *c)
 {
     const struct ir_func *f = c->f;
-    c->vals = calloc(f->nvals, sizeof(*c->vals));
+    c->vals = ir_scratch_zalloc((size_t)f->nvals * sizeof(*c->vals));
     if (!c->vals) {
         x86_fail(c, BACKEND_ERROR, "out of memory");
         return;
@@ -193,12 +190,9 @@ void x86_ra_init(struct x86_ctx *c)
     }
 }
 
+/* The arrays are ir_scratch memory: x86_compile releases its mark after this. */
 void x86_ra_free(struct x86_ctx *c)
 {
-    free(c->vals);
-    free(c->dead);
-    free(c->label_live);
-    free(c->fixed);
     c->vals = NULL;
     c->dead = NULL;
     c->label_live = NULL;

@@ -1,0 +1,301 @@
+# Instruction vectors of test_x64 (input of gen_vectors.py, which assembles
+# them with GNU as and writes ../x64_vectors.inc).  Each entry:
+#   (group, "asm; asm; ...", compared-flags mask, [setup items])
+# Expected end states come from running the bytes natively (x64_native.c),
+# so an entry only says which flags the SDM defines for it and how the
+# random start state must be constrained (pointers into the data page,
+# divisors that cannot fault, counts below the operand width).
+ALL, LOGIC, NONE = "F_ALL", "F_LOGIC", "F_NONE"
+SHIFT1 = "0x8c5"   # shift by 1: AF undefined
+SHIFTN = "0x0c5"   # shift by >1 or CL: AF and OF undefined
+ROT1 = "0x8d5"     # rotate by 1: only CF and OF change
+ROTN = "0x0d5"     # rotate by n: OF undefined
+MUL = "0x8d5 & ~0x0d4"  # CF and OF only
+BT = "0x041"       # CF (and ZF unchanged)
+BSF = "0x040"
+CNT = "0x041"      # TZCNT/LZCNT: CF and ZF
+
+def P(r, m="0x7f8"): return "PTR(X64_%s, %s)" % (r.upper(), m)
+def S(r, v): return "SET(X64_%s, %s)" % (r.upper(), v)
+def A(r, v): return "AND(X64_%s, %s)" % (r.upper(), v)
+def O(r, v): return "OR(X64_%s, %s)" % (r.upper(), v)
+def SX(n): return "SEXT(%d)" % n
+def FL(v): return "RFLAGS(%s)" % v
+
+V = []
+def v(group, asm, flags=ALL, setup=()):
+    V.append((group, asm, flags, list(setup)))
+
+# ---- alu: every form and size ----
+for op in ["add", "adc", "sub", "sbb", "cmp"]:
+    v("alu", f"{op} rax, rbx")
+    v("alu", f"{op} eax, ebx")
+    v("alu", f"{op} ax, bx")
+    v("alu", f"{op} al, bl")
+    v("alu", f"{op} ah, bh")
+    v("alu", f"{op} r9, 0x12345678")
+    v("alu", f"{op} r10d, -5")
+    v("alu", f"{op} r11w, 0x7fff")
+    v("alu", f"{op} sil, 0x80")
+    v("alu", f"{op} qword ptr [rbx+8], rcx", ALL, [P("rbx")])
+    v("alu", f"{op} edx, dword ptr [rsi+rdi*4+16]", ALL, [P("rsi", "0x3f0"), A("rdi", "0xff")])
+    v("alu", f"{op} byte ptr [rbx], 0x7f", ALL, [P("rbx", "0xfff")])
+for op in ["and", "or", "xor", "test"]:
+    v("alu", f"{op} rax, rbx", LOGIC)
+    v("alu", f"{op} ecx, edx", LOGIC)
+    v("alu", f"{op} dx, 0x1ff", LOGIC)
+    v("alu", f"{op} r15b, r14b", LOGIC)
+    v("alu", f"{op} ch, 0x0f", LOGIC)
+    v("alu", f"{op} r8, -0x100", LOGIC)
+    v("alu", f"{op} word ptr [rsp+8], ax", LOGIC)
+v("alu", "xor eax, eax", LOGIC)
+for op in ["inc", "dec", "neg", "not"]:
+    v("alu", f"{op} rax")
+    v("alu", f"{op} r12d")
+    v("alu", f"{op} bx")
+    v("alu", f"{op} dh")
+    v("alu", f"{op} dword ptr [rdi+4]", ALL, [P("rdi")])
+v("alu", "inc eax", ALL, [S("rax", "0x7fffffff")])
+v("alu", "neg rcx", ALL, [S("rcx", "0x8000000000000000")])
+v("alu", "neg edx", ALL, [S("rdx", "0")])
+v("alu", "adc rax, rbx", ALL, [S("rax", "-1"), S("rbx", "0"), FL("1")])
+v("alu", "sbb eax, ebx", ALL, [S("rax", "0"), S("rbx", "0xffffffff"), FL("1")])
+v("alu", "add al, 0x0f", ALL, [S("rax", "0x1")])
+v("alu", "xadd rax, rbx")
+v("alu", "xadd dword ptr [rcx], edx", ALL, [P("rcx")])
+v("alu", "lock xadd qword ptr [rcx], rdx", ALL, [P("rcx")])
+v("alu", "cmpxchg rbx, rcx")
+v("alu", "cmpxchg rbx, rcx", ALL, [S("rax", "0x1234"), S("rbx", "0x1234")])
+v("alu", "cmpxchg ebx, ecx", ALL, [S("rax", "0xffffffff00001234"), S("rbx", "0x7777777700001234")])
+v("alu", "cmpxchg ebx, ecx")
+v("alu", "lock cmpxchg qword ptr [rdi], rsi", ALL, [P("rdi")])
+v("alu", "mov rax, qword ptr [rdi]; lock cmpxchg qword ptr [rdi], rsi", ALL, [P("rdi")])
+v("alu", "cmpxchg byte ptr [rdi], dl", ALL, [P("rdi", "0xfff")])
+
+# ---- shifts and rotates ----
+for op in ["shl", "shr", "sar"]:
+    v("shift", f"{op} rax, 1", SHIFT1)
+    v("shift", f"{op} eax, 1", SHIFT1)
+    v("shift", f"{op} bl, 1", SHIFT1)
+    v("shift", f"{op} rdx, 13", SHIFTN)
+    v("shift", f"{op} edx, 31", SHIFTN)
+    v("shift", f"{op} si, 7", SHIFTN)
+    v("shift", f"{op} ah, 3", SHIFTN)
+    v("shift", f"{op} r8, cl", SHIFTN, [A("rcx", "0x3f")])
+    v("shift", f"{op} r9d, cl", SHIFTN, [A("rcx", "0x1f")])
+    v("shift", f"{op} r10w, cl", SHIFTN, [A("rcx", "0xf")])
+    v("shift", f"{op} r11b, cl", SHIFTN, [A("rcx", "0x7")])
+    v("shift", f"{op} dword ptr [rbx], 4", SHIFTN, [P("rbx")])
+    v("shift", f"{op} eax, cl", ALL, [S("rcx", "0x20")])   # count 0: flags unchanged
+    v("shift", f"{op} eax, 0", ALL)
+for op in ["rol", "ror"]:
+    v("shift", f"{op} rax, 1", ROT1)
+    v("shift", f"{op} ecx, 1", ROT1)
+    v("shift", f"{op} rdx, 17", ROTN)
+    v("shift", f"{op} edx, 9", ROTN)
+    v("shift", f"{op} di, 5", ROTN)
+    v("shift", f"{op} bl, 3", ROTN)
+    v("shift", f"{op} r8, cl", ROTN, [A("rcx", "0x3f")])
+    v("shift", f"{op} r9d, cl", ROTN)
+    v("shift", f"{op} r10w, cl", ROTN)
+    v("shift", f"{op} r11b, cl", ROTN)
+    v("shift", f"{op} word ptr [rbx+2], 3", ROTN, [P("rbx")])
+
+for op in ["shld", "shrd"]:
+    v("shift", f"{op} rax, rbx, 1", SHIFT1)
+    v("shift", f"{op} rax, rbx, 13", SHIFTN)
+    v("shift", f"{op} eax, ebx, 1", SHIFT1)
+    v("shift", f"{op} eax, ebx, 31", SHIFTN)
+    v("shift", f"{op} ax, bx, 5", SHIFTN)
+    v("shift", f"{op} rdx, rsi, cl", SHIFTN, [A("rcx", "0x3f")])
+    v("shift", f"{op} edx, esi, cl", SHIFTN, [A("rcx", "0x1f")])
+    v("shift", f"{op} dx, si, cl", SHIFTN, [A("rcx", "0xf")])
+    v("shift", f"{op} qword ptr [rdi], r8, 7", SHIFTN, [P("rdi")])
+    v("shift", f"{op} eax, ebx, cl", ALL, [S("rcx", "0x20")])
+
+for op in ["rcl", "rcr"]:
+    v("shift", f"{op} rax, 1", ROT1)
+    v("shift", f"{op} eax, 1", ROT1)
+    v("shift", f"{op} bl, 1", ROT1)
+    v("shift", f"{op} rdx, 13", ROTN)
+    v("shift", f"{op} edx, 31", ROTN)
+    v("shift", f"{op} si, 7", ROTN)
+    v("shift", f"{op} ah, 3", ROTN)
+    v("shift", f"{op} r8, cl", ROTN)
+    v("shift", f"{op} r9d, cl", ROTN)
+    v("shift", f"{op} r10w, cl", ROTN)
+    v("shift", f"{op} r11b, cl", ROTN)
+    v("shift", f"{op} dword ptr [rbx], 4", ROTN, [P("rbx")])
+
+# ---- multiply and divide ----
+for r in ["rbx", "ebx", "bx", "bl"]:
+    v("muldiv", f"mul {r}", MUL)
+    v("muldiv", f"imul {r}", MUL)
+v("muldiv", "mul qword ptr [rsi]", MUL, [P("rsi")])
+v("muldiv", "imul rax, rbx", MUL)
+v("muldiv", "imul ecx, edx", MUL)
+v("muldiv", "imul dx, r8w", MUL)
+v("muldiv", "imul r9, r10, 0x1234", MUL)
+v("muldiv", "imul r9d, dword ptr [rdi], -3", MUL, [P("rdi")])
+v("muldiv", "imul si, di, 7", MUL)
+v("muldiv", "imul rax, rbx", MUL, [A("rax", "0xff"), A("rbx", "0xff")])
+v("muldiv", "div rbx", NONE, [S("rdx", "0"), O("rbx", "1")])
+v("muldiv", "div rbx", NONE, [A("rdx", "0xffff"), O("rbx", "0x10000")])
+v("muldiv", "div ecx", NONE, [S("rdx", "0"), O("rcx", "1")])
+v("muldiv", "div cx", NONE, [A("rdx", "0xffffffffffff0000"), O("rcx", "1")])
+v("muldiv", "div bl", NONE, [A("rax", "0xffffffffffff00ff"), O("rbx", "1")])
+v("muldiv", "div qword ptr [rsi]", NONE, [S("rdx", "0"), S("rsi", "0x110100"), ])
+v("muldiv", "idiv rbx", NONE, [SX(8), A("rbx", "0x7fffffff"), O("rbx", "2")])
+v("muldiv", "idiv rbx", NONE, [SX(8), A("rbx", "0x7fffffff"), O("rbx", "0x8000000000000000")])
+v("muldiv", "idiv ecx", NONE, [SX(4), A("rcx", "0x7fff"), O("rcx", "2")])
+v("muldiv", "idiv ecx", NONE, [SX(4), A("rcx", "0x7fff"), O("rcx", "0x80000000")])
+v("muldiv", "idiv cx", NONE, [SX(2), A("rcx", "0x7f"), O("rcx", "2")])
+v("muldiv", "idiv bl", NONE, [SX(1), A("rbx", "0x7f"), O("rbx", "2")])
+v("muldiv", "cqo")
+v("muldiv", "cdq")
+v("muldiv", "cwd")
+v("muldiv", "cdqe")
+v("muldiv", "cwde")
+v("muldiv", "cbw")
+
+# ---- bit operations ----
+for op in ["bt", "bts", "btr", "btc"]:
+    v("bitops", f"{op} rax, rbx", BT)
+    v("bitops", f"{op} eax, 33", BT)
+    v("bitops", f"{op} cx, dx", BT)
+    v("bitops", f"{op} qword ptr [rsi], 5", BT, [P("rsi")])
+    v("bitops", f"{op} dword ptr [rsi+0x100], edx", BT, [P("rsi", "0x3f8"), A("rdx", "0x3ff")])
+    v("bitops", f"{op} qword ptr [rsi+0x400], rdx", BT, [P("rsi", "0x3f8"), S("rdx", "-200")])
+for op in ["bsf", "bsr"]:
+    v("bitops", f"{op} rax, rbx", BSF, [O("rbx", "0x1000")])
+    v("bitops", f"{op} eax, ebx", BSF, [O("rbx", "0x100")])
+    v("bitops", f"{op} rax, qword ptr [rdi]", BSF, [P("rdi"), ])
+    v("bitops", f"{op} rax, rbx", BSF, [S("rbx", "0")])
+for op in ["tzcnt", "lzcnt"]:
+    v("bitops", f"{op} rax, rbx", CNT)
+    v("bitops", f"{op} eax, ebx", CNT)
+    v("bitops", f"{op} ax, bx", CNT)
+    v("bitops", f"{op} rax, rbx", CNT, [S("rbx", "0")])
+    v("bitops", f"{op} ecx, edx", CNT, [S("rdx", "0x80000000")])
+v("bitops", "popcnt rax, rbx")
+v("bitops", "popcnt ecx, edx")
+v("bitops", "popcnt r8w, r9w")
+v("bitops", "popcnt rax, rbx", ALL, [S("rbx", "0")])
+v("bitops", "bswap rax")
+v("bitops", "bswap r13d")
+
+# ---- data movement ----
+v("movs", "mov rax, rbx")
+v("movs", "mov eax, ebx")
+v("movs", "mov ax, bx")
+v("movs", "mov al, bh")
+v("movs", "mov ah, r8b" if False else "mov ah, cl")
+v("movs", "mov sil, dil")
+v("movs", "mov r8, -1")
+v("movs", "mov r9d, 0x87654321")
+v("movs", "movabs r10, 0x123456789abcdef0")
+v("movs", "mov r11w, 0x1234")
+v("movs", "mov rax, qword ptr [rbx+rcx*8+0x10]", ALL, [P("rbx", "0x3f8"), A("rcx", "0x3f")])
+v("movs", "mov qword ptr [rbx-8], rax", ALL, [P("rbx", "0x7f8"), O("rbx", "0x10")])
+v("movs", "mov dword ptr [rbx], 0x12345678", ALL, [P("rbx")])
+v("movs", "mov byte ptr [rbx+1], ah", ALL, [P("rbx")])
+v("movs", "mov word ptr [rbx], 0xbeef", ALL, [P("rbx")])
+v("movs", "mov rax, qword ptr [rip+0x10]")
+v("movs", "mov eax, dword ptr [0x110010]")
+v("movs", "mov rax, qword ptr [ebx+8]", ALL, [P("rbx"), O("rbx", "0xffffffff00000000")])
+for src in ["bl", "bh", "bx", "byte ptr [rsi]", "word ptr [rsi]"]:
+    v("movs", f"movzx eax, {src}", ALL, [P("rsi")])
+    v("movs", f"movsx eax, {src}", ALL, [P("rsi")])
+    if src != "bh":
+        v("movs", f"movsx rax, {src}", ALL, [P("rsi")])
+v("movs", "movzx r9w, r10b")
+v("movs", "movsx r9w, r10b")
+v("movs", "movsx ecx, dl")
+v("movs", "movsxd rax, ebx")
+v("movs", "movsxd rax, dword ptr [rsi]", ALL, [P("rsi")])
+v("movs", "lea rax, [rbx+rcx*4+0x100]")
+v("movs", "lea eax, [rbx+rcx*2-8]")
+v("movs", "lea ax, [rbx+rsi]")
+v("movs", "lea r12, [rip+0x1000]")
+v("movs", "lea rdx, [eax+ebx]")
+v("movs", "lea r13, [r13*8]")
+v("movs", "xchg rax, rbx")
+v("movs", "xchg ecx, edx")
+v("movs", "xchg al, ah")
+v("movs", "xchg r8w, r9w")
+v("movs", "xchg qword ptr [rsi], rdi", ALL, [P("rsi")])
+v("movs", "xchg eax, eax")
+for cc in ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"]:
+    v("movs", f"cmp rax, rbx; cmov{cc} rcx, rdx")
+    v("movs", f"set{cc} al")
+v("movs", "cmove ecx, edx", ALL, [FL("0")])
+v("movs", "cmovne ecx, edx", ALL, [FL("0")])
+v("movs", "cmovl r8w, word ptr [rsi]", ALL, [P("rsi")])
+v("movs", "sete byte ptr [rsi]", ALL, [P("rsi", "0xfff")])
+v("movs", "setb ah")
+
+# ---- stack ----
+v("stack", "push rax; pop rbx")
+v("stack", "push rsp; pop rax")
+v("stack", "push 0x12345678; pop rcx")
+v("stack", "push -1; pop rcx")
+v("stack", "push qword ptr [rsi]; pop qword ptr [rdi]", ALL, [P("rsi"), P("rdi")])
+v("stack", "push ax; pop bx")
+v("stack", "push r15; push r14; pop r13; pop r12")
+v("stack", "pop rsp")
+v("stack", "call 1f; 1: pop rax")
+v("stack", "lea rax, [rip+1f]; call rax; 1: pop rbx")
+v("stack", "lea rax, [rip+1f]; push rax; call qword ptr [rsp]; 1: pop rbx; pop rcx")
+v("stack", "lea rax, [rip+1f]; push rax; ret; ud2; 1: nop")
+v("stack", "lea rax, [rip+1f]; push rax; ret 16; ud2; 1: nop")
+v("stack", "push rbp; mov rbp, rsp; sub rsp, 32; leave")
+v("stack", "enter 16, 0; leave")
+v("stack", "pushfq; pop rax")
+v("stack", "push rbx; popfq", ALL, [A("rbx", "0xcd5"), O("rbx", "2")])
+
+# ---- branches ----
+for cc in ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"]:
+    v("branch", f"j{cc} 1f; inc rax; 1: inc rbx")
+v("branch", "cmp rcx, rdx; jl 1f; mov rax, 1; jmp 2f; 1: mov rax, 2; 2: nop")
+v("branch", "jmp 1f; ud2; 1: nop")
+v("branch", "lea rax, [rip+1f]; jmp rax; ud2; 1: nop")
+v("branch", "lea rax, [rip+1f]; push rax; jmp qword ptr [rsp]; ud2; 1: pop rbx")
+v("branch", "jrcxz 1f; inc rax; 1: nop")
+v("branch", "jrcxz 1f; inc rax; 1: nop", ALL, [S("rcx", "0")])
+v("branch", "jecxz 1f; inc rax; 1: nop", ALL, [S("rcx", "0x100000000")])
+v("branch", "mov ecx, 5; 1: add rax, 3; loop 1b")
+v("branch", "mov ecx, 10; 1: inc rax; cmp rax, rbx; loopne 1b")
+v("branch", "mov ecx, 10; 1: add rdx, 1; test rax, rax; loope 1b")
+v("branch", "xor eax, eax; mov ecx, 100; 1: add rax, rcx; dec ecx; jnz 1b")
+v("branch", "jmp 1f; .byte 0x0f, 0x0b; 1: jmp 2f; .byte 0x0f, 0x0b; 2: nop")
+
+# ---- string instructions ----
+for s in ["b", "w", "d", "q"]:
+    v("string", f"movs{s}", ALL, [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x800")])
+    v("string", f"rep movs{s}", ALL, [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x800"), A("rcx", "0x3f")])
+    v("string", f"rep stos{s}", ALL, [P("rdi", "0x7f8"), A("rcx", "0x7f")])
+    v("string", f"lods{s}", ALL, [P("rsi", "0x7f8")])
+    v("string", f"cmps{s}", ALL, [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x800")])
+    v("string", f"scas{s}", ALL, [P("rdi", "0x7f8")])
+v("string", "std; rep movsb; cld", ALL, [P("rsi", "0x3ff"), O("rsi", "0x400"), P("rdi", "0x3ff"), O("rdi", "0xc00"), A("rcx", "0xff")])
+v("string", "std; rep stosq; cld", ALL, [P("rdi", "0x3f8"), O("rdi", "0x800"), A("rcx", "0x7f")])
+v("string", "rep movsb", ALL, [P("rsi"), P("rdi"), S("rcx", "0")])
+v("string", "rep movsb", ALL, [P("rsi", "0x3f8"), S("rdi", "0x110008"), A("rcx", "0x3f")])  # overlapping
+v("string", "lea rdi, [rsi+0x800]; mov ecx, 64; rep movsb; mov ecx, 80; repe cmpsb", ALL,
+  [P("rsi", "0x3f8")])
+v("string", "mov rdi, rsi; mov ecx, 64; mov al, byte ptr [rsi+20]; repne scasb", ALL, [P("rsi", "0x3f8")])
+v("string", "repne scasb", ALL, [P("rdi", "0x3f8"), A("rcx", "0xff")])
+v("string", "repe cmpsq", ALL, [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x800"), A("rcx", "0xf")])
+
+# ---- misc ----
+v("misc", "nop")
+v("misc", "nop dword ptr [rax+rax+0]")
+v("misc", "endbr64")
+v("misc", "pause")
+v("misc", "mfence; lfence; sfence")
+v("misc", "clc")
+v("misc", "stc")
+v("misc", "cmc")
+v("misc", "std; cld")
+v("misc", "lahf")
+v("misc", "sahf", ALL)
