@@ -72,7 +72,8 @@ struct a64_cpu {
      *  IR_EXIT_undef:    head.pc = the insn; exc_insn = its 32-bit word (SIGILL).
      *                    Also HLT, UDF, and everything Ferry does not translate.
      *  IR_EXIT_fault:    head.pc = the insn; fault_kind/fault_addr (SIGBUS).
-     * Host faults on guest memory: see NOTES-FOR-HELPERS.txt. */
+     * Host faults on guest memory are not exits: user/signal.c maps them
+     * to the guest pc (docs/architecture.md, "User mode"). */
     uint32_t exc_insn;
     uint32_t exc_imm;
     uint32_t fault_kind; /* enum a64_fault_kind */
