@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accel/kvm/vm_run.h"
+#include "accel/vm/vm_run.h"
 #include "cli.h"
 #include "machine/pc.h"
 

@@ -22,6 +22,16 @@ enum x64_gpr {
  * them (PF and AF in particular are almost never read). */
 enum x64_flag { X64_CF, X64_PF, X64_AF, X64_ZF, X64_SF, X64_OF, X64_NFLAGS };
 
+/* cpu_head.flags (part of every block's key).  0 is Linux user mode: 64-bit
+ * code, CPL3, guest memory at guest_base + address.  System mode (the pc
+ * machine under TCG) sets X64_HF_SYSTEM and the mode bits; its memory
+ * accesses go through the soft TLB. */
+#define X64_HF_CPL_MASK 0x3u   /* current privilege level (system mode) */
+#define X64_HF_SYSTEM (1u << 2) /* system mode: soft TLB, privileged insns checked */
+#define X64_HF_CS64 (1u << 3)   /* CS.L: 64-bit code (system mode; user mode is always 64-bit) */
+#define X64_HF_CS32 (1u << 4)   /* CS.D in legacy mode: 32-bit default operand/address size */
+#define X64_HF_PG (1u << 5)     /* CR0.PG: paging on */
+
 /* RFLAGS bit positions. */
 #define X64_RFLAGS_CF (1u << 0)
 #define X64_RFLAGS_PF (1u << 2)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kvm.h"
+#include "accel/kvm/kvm.h"
 #include "vm_run.h"
 
 static const char *const accel_names[] = {"auto", "kvm", "tcg"};
