@@ -307,7 +307,7 @@ static void bench_execution(void)
     static struct exec_prog progs[3];
     static struct jc_entry jc[JC_SIZE];
     for (unsigned i = 0; i < JC_SIZE; i++)
-        jc[i] = (struct jc_entry){JC_EMPTY_PC, 0, NULL, NULL};
+        jc[i] = (struct jc_entry){JC_EMPTY_PC, JC_EMPTY_FLAGS, NULL, NULL};
     init_mem = malloc(IRGEN_MEM_ALLOC);
     mem = malloc(IRGEN_MEM_ALLOC);
     if (!init_mem || !mem)

@@ -51,7 +51,7 @@ static void jc_clear_all(struct jc_entry *jc)
 {
     for (unsigned i = 0; i < JC_SIZE; i++) {
         jc[i].pc = JC_EMPTY_PC;
-        jc[i].flags = 0;
+        jc[i].flags = JC_EMPTY_FLAGS;
         jc[i].host = NULL;
         jc[i].tb = NULL;
     }
@@ -64,7 +64,7 @@ static void jc_drop_tb(struct tcg_ctx *ctx, const struct tb *tb)
         struct jc_entry *e = &ctx->cpus[i]->jmp_cache[h];
         if (e->tb == tb) {
             e->pc = JC_EMPTY_PC;
-            e->flags = 0;
+            e->flags = JC_EMPTY_FLAGS;
             e->host = NULL;
             e->tb = NULL;
         }

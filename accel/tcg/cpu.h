@@ -11,10 +11,13 @@
 struct tb;
 
 /* Direct-mapped jump cache in front of the global hash table, probed inline by
- * goto_ptr.  An empty entry has tb == NULL and pc == JC_EMPTY_PC. */
+ * goto_ptr.  An empty entry has tb == NULL, pc == JC_EMPTY_PC and flags ==
+ * JC_EMPTY_FLAGS: cpu flags are 32-bit, so no probe ever matches an empty
+ * entry, even a guest jump to pc ~0. */
 #define JC_BITS 12
 #define JC_SIZE (1u << JC_BITS)
 #define JC_EMPTY_PC (~0ull)
+#define JC_EMPTY_FLAGS (~0ull)
 struct jc_entry {
     uint64_t pc;
     uint64_t flags;   /* cpu-mode flags, zero-extended */

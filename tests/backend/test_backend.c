@@ -46,8 +46,10 @@ bool harness_open(struct harness *h, unsigned i, size_t code_size)
     h->cpu = calloc(1, sizeof(*h->cpu));
     h->jc = calloc(JC_SIZE, sizeof(*h->jc));
     ck_assert(h->cpu && h->jc);
-    for (unsigned j = 0; j < JC_SIZE; j++)
+    for (unsigned j = 0; j < JC_SIZE; j++) {
         h->jc[j].pc = JC_EMPTY_PC;
+        h->jc[j].flags = JC_EMPTY_FLAGS;
+    }
     void *g = mmap(NULL, GUEST_SPAN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     ck_assert(g != MAP_FAILED);
     h->guest = g;

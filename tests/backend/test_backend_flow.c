@@ -599,7 +599,7 @@ START_TEST(goto_ptr_hit_and_miss)
                 compile_ok(&h, f, &a);
                 h.cpu->head.flags = 0x80000005;
                 for (unsigned j = 0; j < JC_SIZE; j++)
-                    h.jc[j] = (struct jc_entry){JC_EMPTY_PC, 0, NULL, NULL};
+                    h.jc[j] = (struct jc_entry){JC_EMPTY_PC, JC_EMPTY_FLAGS, NULL, NULL};
                 h.cpu->g[0] = 1;
                 h.cpu->g[1] = 0;
                 ck_assert_uint_eq(run(&h, &a), IR_EXIT_lookup); /* empty cache */

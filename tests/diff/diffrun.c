@@ -79,7 +79,7 @@ static void set_jc(struct jc_entry *e, uint64_t pc, uint64_t flags, const void *
 static void jc_clear(struct jc_entry *jc)
 {
     for (unsigned i = 0; i < JC_SIZE; i++)
-        set_jc(&jc[i], JC_EMPTY_PC, 0, NULL, NULL);
+        set_jc(&jc[i], JC_EMPTY_PC, JC_EMPTY_FLAGS, NULL, NULL);
 }
 
 /* The jump cache every run sees: empty but for the landing block at LAND_PC

@@ -342,7 +342,7 @@ START_TEST(irgen_programs_run_on_reference)
     static uint8_t mem[IRGEN_MEM_ALLOC];
     static struct jc_entry jc[JC_SIZE];
     for (unsigned i = 0; i < JC_SIZE; i++)
-        jc[i] = (struct jc_entry){JC_EMPTY_PC, 0, NULL, NULL};
+        jc[i] = (struct jc_entry){JC_EMPTY_PC, JC_EMPTY_FLAGS, NULL, NULL};
     uint64_t steps = 0;
     for (unsigned p = 0; p < IRGEN_PROFILE_COUNT; p++)
         for (unsigned i = 0; i < 150; i++) {
@@ -381,7 +381,7 @@ static void real_result(struct diff_result *a)
     a->mem = malloc(IRGEN_MEM_ALLOC);
     ck_assert_ptr_nonnull(a->mem);
     for (unsigned i = 0; i < JC_SIZE; i++)
-        jc[i] = (struct jc_entry){JC_EMPTY_PC, 0, NULL, NULL};
+        jc[i] = (struct jc_entry){JC_EMPTY_PC, JC_EMPTY_FLAGS, NULL, NULL};
     irgen_init_cpu(&a->cpu, seed, f.pc);
     irgen_init_mem(a->mem, seed);
     a->cpu.head.jmp_cache = jc;

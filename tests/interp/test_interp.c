@@ -33,8 +33,10 @@ void setup(void)
     jc = calloc(JC_SIZE, sizeof(*jc));
     mem = calloc(1, MEM_SIZE);
     ck_assert(cpu && jc && mem);
-    for (unsigned i = 0; i < JC_SIZE; i++)
+    for (unsigned i = 0; i < JC_SIZE; i++) {
         jc[i].pc = JC_EMPTY_PC;
+        jc[i].flags = JC_EMPTY_FLAGS;
+    }
     cpu->head.jmp_cache = jc;
     cpu->head.guest_base = mem;
 }

@@ -319,6 +319,8 @@ void assert_cache_consistent(struct tcg_ctx *ctx, const struct cpu_head *cpu)
         const struct jc_entry *e = &cpu->jmp_cache[i];
         if (!e->tb) {
             ck_assert_uint_eq(e->pc, JC_EMPTY_PC);
+            /* no probe matches an empty entry, not even one for pc ~0 */
+            ck_assert_uint_eq(e->flags, JC_EMPTY_FLAGS);
             continue;
         }
         ck_assert_msg(in_arena(ctx, e->tb) && !e->tb->invalid, "stale jump-cache entry");
@@ -632,6 +634,7 @@ START_TEST(invalidate_clears_every_cpu_jump_cache)
     ck_assert_ptr_null(CPU.head.jmp_cache[h].tb);
     ck_assert_ptr_null(cpu2.head.jmp_cache[h].tb);
     ck_assert_uint_eq(CPU.head.jmp_cache[h].pc, JC_EMPTY_PC);
+    ck_assert_uint_eq(CPU.head.jmp_cache[h].flags, JC_EMPTY_FLAGS);
     struct tb *tb2 = tcg_lookup(&C, &cpu2.head, 0x1000, 0);
     ck_assert_ptr_ne(tb2, tb);
     ck_assert(!tb2->invalid);
