@@ -455,6 +455,26 @@ struct ir_scratch_chunk {
 
 static _Thread_local struct ir_scratch_chunk *scratch_first, *scratch_cur;
 
+/* Under AddressSanitizer the free part of every chunk is poisoned, so a use of
+ * scratch memory after ir_scratch_release, or past the bytes asked for, is
+ * reported like a heap error. */
+#if defined(__SANITIZE_ADDRESS__)
+#define IR_SCRATCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IR_SCRATCH_ASAN 1
+#endif
+#endif
+#ifdef IR_SCRATCH_ASAN
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define scratch_poison(p, n) __asan_poison_memory_region((p), (n))
+#define scratch_unpoison(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define scratch_poison(p, n) ((void)(p), (void)(n))
+#define scratch_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
 struct ir_scratch_pos ir_scratch_mark(void)
 {
     struct ir_scratch_pos m = {scratch_cur, scratch_cur ? scratch_cur->used : 0};
@@ -463,6 +483,15 @@ struct ir_scratch_pos ir_scratch_mark(void)
 
 void ir_scratch_release(struct ir_scratch_pos m)
 {
+    /* everything after the mark is free again: the rest of its chunk and
+     * the chunks behind it, up to the one being filled */
+    struct ir_scratch_chunk *c = m.chunk ? m.chunk : scratch_first;
+    size_t from = m.chunk ? m.used : 0;
+    for (; c; c = c->next, from = 0) {
+        scratch_poison(c->data + from, c->size - from);
+        if (c == scratch_cur)
+            break;
+    }
     scratch_cur = m.chunk;
     if (scratch_cur)
         scratch_cur->used = m.used;
@@ -477,6 +506,7 @@ void *ir_scratch_alloc(size_t bytes)
         if (scratch_cur && scratch_cur->size - scratch_cur->used >= n) {
             void *p = scratch_cur->data + scratch_cur->used;
             scratch_cur->used += n;
+            scratch_unpoison(p, bytes);
             return p;
         }
         struct ir_scratch_chunk *next = scratch_cur ? scratch_cur->next : scratch_first;
@@ -486,6 +516,7 @@ void *ir_scratch_alloc(size_t bytes)
             if (!c)
                 return NULL;
             c->size = size;
+            scratch_poison(c->data, size);
             c->next = next; /* a smaller free chunk stays behind it */
             if (scratch_cur)
                 scratch_cur->next = c;

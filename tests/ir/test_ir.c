@@ -513,6 +513,7 @@ int main(void)
     suite_add_tcase(s, test_ir_parse_errors_tcase());
     suite_add_tcase(s, test_ir_verify_tcase());
     suite_add_tcase(s, test_ir_fuzz_tcase());
+    suite_add_tcase(s, test_ir_scratch_tcase());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

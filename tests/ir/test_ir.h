@@ -39,5 +39,6 @@ TCase *test_ir_roundtrip_tcase(void);
 TCase *test_ir_parse_errors_tcase(void);
 TCase *test_ir_verify_tcase(void);
 TCase *test_ir_fuzz_tcase(void);
+TCase *test_ir_scratch_tcase(void);
 
 #endif
