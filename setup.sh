@@ -54,9 +54,15 @@ demo)
     ./build/cli/ferry ir --backend=jit -d ir_opt,out_asm examples/demo.fir
     ./build/cli/ferry ir examples/demo.fir | tail -1
     echo
-    echo "== 2. An x86 guest on the pc machine under KVM (ferry vm)"
+    echo "== 2. An x86 guest on the pc machine (ferry vm; --accel=auto says which engine and why)"
     ./build/cli/ferry vm build/tests/guest/pc/hello.elf64 ||
         echo "(exit status $?: the guest's debug-exit value 0 gives 1; any other reason is printed above)"
+    echo
+    echo "== 2b. The same kind of guest on every engine: KVM, TCG with the JIT, TCG with the"
+    echo "==     interpreter (ferry bench: CRC-32, sieve, matrix multiply; engines that"
+    echo "==     cannot run here are listed with the reason)"
+    ./build/cli/ferry bench --runs 3 build/tests/guest/pc/compute.elf64 small=1 ||
+        echo "(ferry bench exit status $?: see the messages above)"
     echo
     echo "== 3. An AArch64 Linux program (tests/guest/aarch64/qsort.c, static) translated to x86-64"
     ./build/cli/ferry run --stats build/tests/guest/aarch64/qsort

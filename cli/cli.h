@@ -30,11 +30,22 @@ void cli_common_env(struct cli_common *c);
 int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i);
 /* Apply -d/-D to util/log.  Returns 0, or -1 with a message printed. */
 int cli_common_apply(const struct cli_common *c);
+/* A FERRY_* flag variable: set, not empty and not "0". */
+bool cli_env_flag(const char *name);
+/* "NAME=value" or "NAME value" at argv[*i]: 1 with *out set (and *i past
+ * the value), 0 if argv[*i] is another option, -1 if the value is missing
+ * (message printed, prefixed with cmd). */
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                  const char **out);
+/* argv[first..argc-1] joined by spaces (malloc'd; NULL if there are none or
+ * out of memory). */
+char *cli_join_args(int argc, char **argv, int first);
 /* The help text for the common options. */
 extern const char cli_common_help[];
 
 int cmd_ir(int argc, char **argv);
 int cmd_vm(int argc, char **argv); /* cli/cmd_vm.c, built where accel/kvm is */
+int cmd_bench(int argc, char **argv); /* cli/cmd_bench.c, built with cmd_vm.c */
 int cmd_run(int argc, char **argv); /* cli/cmd_run.c: Linux user mode */
 
 #endif

@@ -1,10 +1,11 @@
 /* `ferry vm [options] guest.elf [cmdline...]`: run an x86 guest on the pc
- * machine.  Argument parsing only; the driver is accel/kvm/vm_run.c. */
+ * machine.  Argument parsing only; the driver is accel/vm/vm_run.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "accel/vm/vm_run.h"
+#include "backend/backend.h"
 #include "cli.h"
 #include "machine/pc.h"
 
@@ -18,53 +19,16 @@ static const char usage[] =
     "halt, 124 the vCPU failed (triple fault, emulation failure; registers are\n"
     "dumped), 125 no usable engine or a bad image, 130 Ctrl-C, 2 bad command line.\n"
     "Options:\n"
-    "  --accel=ENGINE   kvm, tcg or auto (default auto: KVM where usable)  [FERRY_ACCEL]\n"
+    "  --accel=ENGINE   kvm, tcg or auto (default): auto takes KVM where it probes usable\n"
+    "                   and is not slower than TCG on a short calibration loop at the\n"
+    "                   guest's entry ring, else TCG; it says which and why  [FERRY_ACCEL]\n"
     "  -m SIZE          RAM: 128 (MiB), 512M, 2G; default 128 MiB\n"
     "  --entry-ring=N   0 (default) or 3: start an ELF64 guest at CPL3 with IOPL=3\n"
     "  -serial SPEC     COM1: stdio (default), file:PATH or none\n"
-    "  --probe          say whether KVM is usable here and why, then exit (0 usable)\n";
-
-/* "--name=value" or "--name value" */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != 0)
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "ferry vm: %s needs a value\n", name);
-        return -1;
-    }
-    *out = argv[++*i];
-    return 1;
-}
-
-/* The words after the image, joined by spaces (NULL if none). */
-static char *join_args(int argc, char **argv, int first)
-{
-    size_t len = 1;
-    for (int i = first; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    if (first >= argc)
-        return NULL;
-    char *s = malloc(len), *p = s;
-    if (!s)
-        return NULL;
-    for (int i = first; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (i > first)
-            *p++ = ' ';
-        memcpy(p, argv[i], n);
-        p += n;
-    }
-    *p = 0;
-    return s;
-}
+    "  -one-insn-per-tb TCG: translate one guest instruction per block [FERRY_ONE_INSN_PER_TB=1]\n"
+    "  --probe          say whether KVM and TCG are usable here, what --accel=auto would\n"
+    "                   choose and why, then exit (0: KVM usable)\n"
+    "The TCG engine uses --backend (jit or interp; default jit).\n";
 
 static int bad_usage(const char *what, const char *arg)
 {
@@ -79,6 +43,7 @@ int cmd_vm(int argc, char **argv)
     struct vm_options o = {.accel = VM_ACCEL_AUTO};
     const char *accel = getenv("FERRY_ACCEL"), *ram = NULL, *ring = NULL;
     bool probe = false;
+    o.one_insn_per_tb = cli_env_flag("FERRY_ONE_INSN_PER_TB");
     int i;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -90,19 +55,21 @@ int cmd_vm(int argc, char **argv)
             break;
         int r = cli_common_arg(&c, argc, argv, &i);
         if (r == 0)
-            r = opt_value(argc, argv, &i, "--accel", &accel);
+            r = cli_opt_value("ferry vm", argc, argv, &i, "--accel", &accel);
         if (r == 0)
-            r = opt_value(argc, argv, &i, "-m", &ram);
+            r = cli_opt_value("ferry vm", argc, argv, &i, "-m", &ram);
         if (r == 0)
-            r = opt_value(argc, argv, &i, "--entry-ring", &ring);
+            r = cli_opt_value("ferry vm", argc, argv, &i, "--entry-ring", &ring);
         if (r == 0)
-            r = opt_value(argc, argv, &i, "-serial", &o.serial);
+            r = cli_opt_value("ferry vm", argc, argv, &i, "-serial", &o.serial);
         if (r < 0)
             return CLI_EXIT_USAGE;
         if (r > 0)
             continue;
         if (strcmp(a, "--probe") == 0) {
             probe = true;
+        } else if (strcmp(a, "-one-insn-per-tb") == 0 || strcmp(a, "--one-insn-per-tb") == 0) {
+            o.one_insn_per_tb = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf("%s%s", usage, cli_common_help);
             return 0;
@@ -120,6 +87,11 @@ int cmd_vm(int argc, char **argv)
     }
     if (accel && *accel && vm_parse_accel(accel, &o.accel) != 0)
         return bad_usage("--accel must be kvm, tcg or auto, not", accel);
+    if (c.backend && *c.backend) {
+        if (!backend_by_name(c.backend))
+            return bad_usage("--backend must be jit or interp, not", c.backend);
+        o.backend = c.backend;
+    }
     if (ring) {
         if (strcmp(ring, "0") != 0 && strcmp(ring, "3") != 0)
             return bad_usage("--entry-ring must be 0 or 3, not", ring);
@@ -137,7 +109,7 @@ int cmd_vm(int argc, char **argv)
         return bad_usage("-serial must be stdio, file:PATH or none, not", o.serial);
     o.stats = c.stats;
     o.image = argv[i];
-    char *cmdline = join_args(argc, argv, i + 1);
+    char *cmdline = cli_join_args(argc, argv, i + 1);
     o.cmdline = cmdline;
     int status = vm_run(&o);
     free(cmdline);

@@ -14,7 +14,7 @@ const char cli_common_help[] =
     "  --no-chain       never chain blocks (each jump returns to the loop) [FERRY_NO_CHAIN=1]\n"
     "  --stats          print translation and execution statistics  [FERRY_STATS=1]\n";
 
-static bool env_flag(const char *name)
+bool cli_env_flag(const char *name)
 {
     const char *v = getenv(name);
     return v && *v && strcmp(v, "0") != 0;
@@ -26,9 +26,9 @@ void cli_common_env(struct cli_common *c)
     c->backend = getenv("FERRY_BACKEND");
     c->log = getenv("FERRY_LOG");
     c->log_file = getenv("FERRY_LOG_FILE");
-    c->no_opt = env_flag("FERRY_NO_OPT");
-    c->stats = env_flag("FERRY_STATS");
-    c->no_chain = env_flag("FERRY_NO_CHAIN");
+    c->no_opt = cli_env_flag("FERRY_NO_OPT");
+    c->stats = cli_env_flag("FERRY_STATS");
+    c->no_chain = cli_env_flag("FERRY_NO_CHAIN");
 }
 
 /* "--name=value" or "--name value" / "-x value" */
@@ -94,4 +94,45 @@ int cli_common_apply(const struct cli_common *c)
         }
     }
     return 0;
+}
+
+int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                  const char **out)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *out = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", cmd, name);
+        return -1;
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+char *cli_join_args(int argc, char **argv, int first)
+{
+    if (first >= argc)
+        return NULL;
+    size_t len = 1;
+    for (int i = first; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    for (int i = first; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (i > first)
+            *p++ = ' ';
+        memcpy(p, argv[i], n);
+        p += n;
+    }
+    *p = 0;
+    return s;
 }

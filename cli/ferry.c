@@ -14,7 +14,8 @@ static const struct command commands[] = {
     {"run", cmd_run, "run a static AArch64 Linux program (qemu-user style options)"},
     {"ir", cmd_ir, "run a textual IR program on the JIT and the interpreter and compare"},
 #ifdef FERRY_HAVE_VM
-    {"vm", cmd_vm, "run an x86 guest (ELF64 or Multiboot) on the pc machine under KVM"},
+    {"vm", cmd_vm, "run an x86 guest (ELF64 or Multiboot) on the pc machine (KVM or TCG)"},
+    {"bench", cmd_bench, "run a pc guest on every engine (KVM, TCG JIT/interp): one table"},
 #endif
 };
 

@@ -21,6 +21,12 @@ struct frontend_ctx {
     /* true if guest [addr, addr + len) is mapped and executable */
     bool (*can_exec)(void *env_opaque, uint64_t addr, uint64_t len);
     void *env_opaque;
+    /* Optional (system mode, where code is fetched through the guest MMU):
+     * copy up to len bytes of code at addr, for a block of mode `flags`, into
+     * buf; returns how many bytes could be fetched.  When set, the frontend
+     * uses it instead of guest_base/can_exec. */
+    unsigned (*fetch)(void *env_opaque, uint64_t addr, uint32_t flags, uint8_t *buf,
+                      unsigned len);
     void *priv; /* the frontend's own state (decoder handle, ...), from ->ctx_init */
     unsigned log_once_mask; /* private to the frontend */
 };
@@ -44,6 +50,10 @@ struct ferry_frontend {
 
 extern const struct ferry_frontend frontend_aarch64;
 extern const struct ferry_frontend frontend_x86_64; /* frontend/x86_64 (ferry_frontend_x86_64) */
+
+/* A CPU struct of fe's guest, aligned as fe->cpu_align asks, reset by
+ * fe->cpu_reset; free() releases it.  NULL when out of memory. */
+struct cpu_head *frontend_cpu_new(const struct ferry_frontend *fe);
 
 /* The frontend for an ELF (e_machine, EI_CLASS), or NULL. */
 const struct ferry_frontend *frontend_for_elf(unsigned machine, unsigned elf_class);

@@ -406,6 +406,8 @@ void ir_brcond(struct ir_func *f, enum ir_cond c, ir_ref a, ir_ref b, uint32_t l
 }
 
 void ir_goto_ptr(struct ir_func *f, ir_ref pc) { ir_emit(f, IR_OP_goto_ptr, &pc, 1, NULL, 0); }
+void ir_ras_push(struct ir_func *f, uint64_t ret_pc) { emit_carg1(f, IR_OP_ras_push, (int64_t)ret_pc); }
+void ir_goto_ret(struct ir_func *f, ir_ref pc) { ir_emit(f, IR_OP_goto_ret, &pc, 1, NULL, 0); }
 
 void ir_exit(struct ir_func *f, enum ir_exit reason, ir_ref pc)
 {

@@ -93,9 +93,20 @@ enum {
     IR_MO_SIZE = 3,
     IR_MO_SIGN = 4,
     IR_MO_BE = 8,
-    IR_MO_ALL = 15, /* every valid memop bit */
+    IR_MO_ALL = 15, /* every valid memop bit of a user-mode ld/st and of ld_state/st_state */
+    /* ld/st only: the access goes through the soft TLB of the CPU state
+     * (system mode, accel/tcg/softmmu.h) instead of guest_base + addr; the
+     * MMU index (which TLB: e.g. x86 supervisor 0 / user 1) is in bits 5-6. */
+    IR_MO_MMU = 16,
+    IR_MO_MMU_IDX_SHIFT = 5,
+    IR_MO_MMU_IDX = 3 << 5,
+    IR_MO_GUEST_ALL = IR_MO_ALL | IR_MO_MMU | IR_MO_MMU_IDX, /* every valid ld/st memop bit */
 };
 static inline unsigned ir_mo_bytes(int64_t mo) { return 1u << (mo & IR_MO_SIZE); }
+static inline unsigned ir_mo_mmu_idx(int64_t mo)
+{
+    return (unsigned)(mo & IR_MO_MMU_IDX) >> IR_MO_MMU_IDX_SHIFT;
+}
 
 enum ir_exit {
 #define IR_EXIT(name, desc) IR_EXIT_##name,
@@ -209,6 +220,10 @@ void ir_br(struct ir_func *f, uint32_t label);
 void ir_brcond(struct ir_func *f, enum ir_cond c, ir_ref a, ir_ref b, uint32_t label);
 void ir_goto_tb(struct ir_func *f, uint64_t pc);
 void ir_goto_ptr(struct ir_func *f, ir_ref pc);
+/* Return-address hint: ras_push(return pc) in a call's block, goto_ret(pc) as
+ * the return's terminator (same effect as goto_ptr). */
+void ir_ras_push(struct ir_func *f, uint64_t ret_pc);
+void ir_goto_ret(struct ir_func *f, ir_ref pc);
 void ir_exit(struct ir_func *f, enum ir_exit reason, ir_ref pc);
 
 /* Turn an insn into a nop / remove all nops. */

@@ -4,7 +4,9 @@
  * for i32 and i64 under ir/sem.h (x+0, x*2^k -> shl, x^x -> 0, ...), and puts
  * constants second in commutative ops.  A forward walk remembers single-input
  * definitions (not, neg, zext, sext) while their input is unchanged, for
- * not(not x), neg(neg x) and trunc(zext x). */
+ * not(not x), neg(neg x) and trunc(zext x), and comparisons (x = setcond a, b,
+ * or a trunc of one) while x, a and b are unchanged, so that a test of x
+ * against 0 (brcond, movcond) compares a with b directly. */
 #include "opt_util.h"
 
 #include <stdlib.h>
@@ -17,6 +19,10 @@ struct simp {
     ir_ref *globals;
     uint32_t nglobals;
     uint32_t *refs;
+    /* x -> index of `setcond x, a, b` (or of the setcond a `trunc x` reads),
+     * with the versions of a and b then in cmp_va/cmp_vb[x] */
+    struct opt_vmap cmp;
+    uint32_t *cmp_va, *cmp_vb;
 };
 
 /* A fold function returns true if it rewrote the insn. */
@@ -131,6 +137,41 @@ static ir_ref simp_def_of(const struct simp *s, ir_ref x, enum ir_op op)
         return IR_NONE;
     ir_ref y = (ir_ref)e;
     return opt_vers_get(&s->vers, y) == (uint32_t)(e >> 32) ? y : IR_NONE;
+}
+
+/* x = setcond(a, b, cond) recorded by the walk, with x, a and b unchanged
+ * since: the setcond insn, else NULL. */
+static const struct ir_insn *simp_cmp_of(const struct simp *s, ir_ref x)
+{
+    uint64_t idx;
+    if (!opt_is_var(s->f, x) || !opt_vmap_get(&s->cmp, x, &idx))
+        return NULL;
+    const struct ir_insn *def = &s->f->insns[idx];
+    if (def->op != IR_OP_setcond || opt_vers_get(&s->vers, in0(def)) != s->cmp_va[x] ||
+        opt_vers_get(&s->vers, in1(def)) != s->cmp_vb[x])
+        return NULL;
+    return def;
+}
+
+/* A test `x ==/!= 0` (cond, b = in1) of a comparison result x = setcond(a, b', c):
+ * rewrite the insn's compare operands (inputs i, i+1) and cond into a, b', c
+ * or its inverse.  The insn's type becomes that of a when it has no output
+ * of its own type (brcond); otherwise the types must agree. */
+static bool simp_test_of_cmp(struct simp *s, struct ir_insn *in, unsigned i, bool typed)
+{
+    enum ir_cond c = (enum ir_cond)in->carg[0];
+    ir_ref x = ir_in(in, i), z = ir_in(in, i + 1);
+    if ((c != IR_COND_eq && c != IR_COND_ne) || !opt_is_zero(s->f, z))
+        return false;
+    const struct ir_insn *def = simp_cmp_of(s, x);
+    if (!def || (typed && def->type != in->type))
+        return false;
+    enum ir_cond dc = (enum ir_cond)def->carg[0];
+    in->args[in->nout + i] = in0(def);
+    in->args[in->nout + i + 1] = in1(def);
+    in->type = def->type;
+    in->carg[0] = c == IR_COND_ne ? dc : ir_cond_invert(dc);
+    return true;
 }
 
 /* ---- fold functions, one per op ---- */
@@ -382,7 +423,9 @@ static bool simp_movcond(struct simp *s, struct ir_insn *in)
     if (opt_same_value(s->f, in2(in), ir_in(in, 3)))
         return simp_to_mov(s, in, in2(in));
     int r = simp_cond_fixed(s, (enum ir_cond)in->carg[0], in0(in), in1(in));
-    return r >= 0 && simp_to_mov(s, in, ir_in(in, r ? 2 : 3));
+    if (r >= 0)
+        return simp_to_mov(s, in, ir_in(in, r ? 2 : 3));
+    return simp_test_of_cmp(s, in, 0, true);
 }
 
 /* Rewrite into `setcond d, a, <const c>, cond` of the insn's type. */
@@ -477,7 +520,7 @@ static bool simp_brcond(struct simp *s, struct ir_insn *in)
         return true;
     int r = simp_cond_fixed(s, (enum ir_cond)in->carg[0], in0(in), in1(in));
     if (r < 0)
-        return false;
+        return simp_test_of_cmp(s, in, 0, false);
     return opt_resolve_brcond(s->f, (uint32_t)(in - s->f->insns), r != 0, s->refs);
 }
 
@@ -524,16 +567,37 @@ static void simp_assign(struct simp *s, ir_ref r)
 {
     opt_vers_bump(&s->vers, r);
     opt_vmap_del(&s->def, r);
+    opt_vmap_del(&s->cmp, r);
+}
+
+/* Remember x as the result of the setcond at idx (see struct simp). */
+static void simp_record_cmp(struct simp *s, ir_ref x, uint32_t idx)
+{
+    const struct ir_insn *def = &s->f->insns[idx];
+    ir_ref a = in0(def), b = in1(def);
+    if (x == a || x == b || x >= s->cmp.n)
+        return;
+    opt_vmap_set(&s->cmp, x, idx);
+    s->cmp_va[x] = opt_vers_get(&s->vers, a);
+    s->cmp_vb[x] = opt_vers_get(&s->vers, b);
 }
 
 static void simp_record(struct simp *s, const struct ir_insn *in)
 {
+    const struct ir_insn *src = in->op == IR_OP_trunc ? simp_cmp_of(s, in0(in)) : NULL;
     for (unsigned i = 0; i < in->nout; i++)
         simp_assign(s, ir_out(in, i));
     if (opt_clobbers_globals(in))
         for (uint32_t i = 0; i < s->nglobals; i++)
             simp_assign(s, s->globals[i]);
     switch (in->op) {
+    case IR_OP_setcond:
+        simp_record_cmp(s, out0(in), (uint32_t)(in - s->f->insns));
+        break;
+    case IR_OP_trunc:
+        if (src)
+            simp_record_cmp(s, out0(in), (uint32_t)(src - s->f->insns));
+        break;
     case IR_OP_not:
     case IR_OP_neg:
     case IR_OP_zext:
@@ -561,16 +625,20 @@ int ir_pass_simplify(struct ir_func *f)
         return 0;
     struct ir_scratch_pos mark = ir_scratch_mark();
     int ok = !opt_vmap_init(&s.def, f->nvals);
+    ok = !opt_vmap_init(&s.cmp, f->nvals) && ok;
     ok = !opt_vers_init(&s.vers, f->nvals) && ok;
     s.defop = ir_scratch_zalloc((size_t)(f->nvals ? f->nvals : 1) * sizeof(*s.defop));
+    s.cmp_va = ir_scratch_alloc((size_t)(f->nvals ? f->nvals : 1) * sizeof(*s.cmp_va));
+    s.cmp_vb = ir_scratch_alloc((size_t)(f->nvals ? f->nvals : 1) * sizeof(*s.cmp_vb));
     s.globals = opt_globals(f, &s.nglobals);
     s.refs = opt_label_refs(f);
-    if (!ok || !s.defop || !s.globals || (f->nlabels && !s.refs))
+    if (!ok || !s.defop || !s.cmp_va || !s.cmp_vb || !s.globals || (f->nlabels && !s.refs))
         goto out;
     for (uint32_t i = 0; i < f->ninsns; i++) {
         struct ir_insn *in = &f->insns[i];
         if (opt_is_join(in, s.refs, f->nlabels)) {
             opt_vmap_reset(&s.def);
+            opt_vmap_reset(&s.cmp);
             continue;
         }
         for (int step = 0; step < SIMP_MAX_STEPS; step++) {
@@ -583,6 +651,7 @@ int ir_pass_simplify(struct ir_func *f)
     }
 out:
     opt_vmap_free(&s.def);
+    opt_vmap_free(&s.cmp);
     opt_vers_free(&s.vers);
     ir_scratch_release(mark);
     if (changed)

@@ -43,6 +43,7 @@ static enum carg_kind carg_kind(unsigned op, unsigned i)
         return CK_MB;
     case IR_OP_insn_start:
     case IR_OP_goto_tb:
+    case IR_OP_ras_push:
         return CK_HEX;
     case IR_OP_set_label:
     case IR_OP_br:
@@ -65,7 +66,8 @@ _Static_assert(IR_MB_FULL == 0 && IR_MB_LD == 1 && IR_MB_ST == 2, "mb_names foll
  * a be state memop) are still spelled out so its messages are readable. */
 static void memop_name(char *buf, size_t n, int64_t mo, bool state)
 {
-    if (mo < 0 || mo > IR_MO_ALL) {
+    bool mmu = !state && mo >= 0 && (mo & IR_MO_MMU) && !(mo & ~(int64_t)IR_MO_GUEST_ALL);
+    if (mo < 0 || (mo > IR_MO_ALL && !mmu)) {
         snprintf(buf, n, "?memop=%" PRId64, mo);
         return;
     }
@@ -75,7 +77,11 @@ static void memop_name(char *buf, size_t n, int64_t mo, bool state)
         order = (mo & IR_MO_BE) ? "be" : "";
     else if (size)
         order = (mo & IR_MO_BE) ? "be" : "le";
-    snprintf(buf, n, "%c%u%s", (mo & IR_MO_SIGN) ? 's' : 'u', 8u << size, order);
+    if (mmu) /* through the soft TLB: ".mmu<index>" */
+        snprintf(buf, n, "%c%u%s.mmu%u", (mo & IR_MO_SIGN) ? 's' : 'u', 8u << size, order,
+                 ir_mo_mmu_idx(mo));
+    else
+        snprintf(buf, n, "%c%u%s", (mo & IR_MO_SIGN) ? 's' : 'u', 8u << size, order);
 }
 
 /* The sig letters of an op's value slots ("T:TT" -> "TTT"); NUL for call. */
@@ -759,6 +765,22 @@ static bool parse_memop(struct parser *p, const char *tok, bool state, const cha
                         int64_t *out)
 {
     char name[32];
+    const char *dot = state ? NULL : strstr(tok, ".mmu");
+    if (dot) { /* u32le.mmu1: the plain memop, then the MMU index */
+        char base[32];
+        size_t blen = (size_t)(dot - tok);
+        const char *idx = dot + 4;
+        if (blen >= sizeof(base) || idx[0] < '0' || idx[0] > '3' || idx[1]) {
+            perr(p, "bad MMU memop '%s' (expected <memop>.mmu0 .. <memop>.mmu3)", tok);
+            return false;
+        }
+        memcpy(base, tok, blen);
+        base[blen] = 0;
+        if (!parse_memop(p, base, false, opname, out))
+            return false;
+        *out |= IR_MO_MMU | (int64_t)(idx[0] - '0') << IR_MO_MMU_IDX_SHIFT;
+        return true;
+    }
     for (int64_t mo = 0; mo <= (state ? IR_MO_SIGN | IR_MO_SIZE : IR_MO_ALL); mo++) {
         unsigned size = (unsigned)mo & IR_MO_SIZE;
         if (size == 3 && (mo & IR_MO_SIGN))

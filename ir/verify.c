@@ -182,8 +182,12 @@ static int check_values(struct vctx *c)
 static int check_memop(struct vctx *c, uint32_t i, int64_t mo, bool store, bool state)
 {
     const struct ir_insn *in = &c->f->insns[i];
-    if (mo < 0 || (mo & ~(int64_t)IR_MO_ALL))
-        return vfail_insn(c, i, "memop 0x%" PRIx64 " has bits outside IR_MO_ALL", (uint64_t)mo);
+    if (mo < 0 || (mo & ~(int64_t)(state ? IR_MO_ALL : IR_MO_GUEST_ALL)))
+        return vfail_insn(c, i, "memop 0x%" PRIx64 " has bits outside %s", (uint64_t)mo,
+                          state ? "IR_MO_ALL" : "IR_MO_GUEST_ALL");
+    if ((mo & IR_MO_MMU_IDX) && !(mo & IR_MO_MMU))
+        return vfail_insn(c, i, "memop 0x%" PRIx64 " has an MMU index but no IR_MO_MMU",
+                          (uint64_t)mo);
     unsigned bytes = ir_mo_bytes(mo), tbytes = ir_type_bits((enum ir_type)in->type) / 8;
     if (bytes > tbytes)
         return vfail_insn(c, i, "a memop of %u bytes does not fit the value type %s", bytes,
@@ -380,7 +384,7 @@ static int check_flow(struct vctx *c, uint32_t *label_at)
     const struct ir_func *f = c->f;
     for (uint32_t l = 0; l < f->nlabels; l++)
         label_at[l] = NO_INSN;
-    uint32_t last = NO_INSN, ngoto_tb = 0;
+    uint32_t last = NO_INSN, ngoto_tb = 0, nras_push = 0;
     for (uint32_t i = 0; i < f->ninsns; i++) {
         const struct ir_insn *in = &f->insns[i];
         if (in->op == IR_OP_nop)
@@ -401,6 +405,8 @@ static int check_flow(struct vctx *c, uint32_t *label_at)
         if (in->op == IR_OP_goto_tb && ++ngoto_tb > VERIFY_MAX_GOTO_TB)
             return vfail_insn(c, i, "more than %d goto_tb in one block (TB_MAX_JMP)",
                               VERIFY_MAX_GOTO_TB);
+        if (in->op == IR_OP_ras_push && ++nras_push > 1)
+            return vfail_insn(c, i, "more than one ras_push in one block (one return cell)");
         last = i;
     }
     if (last == NO_INSN)

@@ -8,6 +8,7 @@
 
 static const struct user_abi *const user_abis[] = {
     &user_abi_aarch64,
+    &user_abi_x86_64,
 };
 
 const struct user_abi *user_abi_for(unsigned elf_machine, unsigned elf_class)

@@ -43,7 +43,7 @@ struct user_siginfo {
 };
 
 struct user_abi {
-    const char *name;        /* "aarch64" */
+    const char *name;        /* "aarch64", "x86_64" */
     unsigned elf_machine;    /* EM_* */
     unsigned elf_class;      /* ELFCLASS32 / ELFCLASS64 */
     const char *platform;    /* AT_PLATFORM */
@@ -51,7 +51,8 @@ struct user_abi {
     unsigned ptr_size;       /* bytes of a guest pointer */
     unsigned stack_align;    /* stack pointer alignment at entry */
     uint64_t minsigstksz;    /* AT_MINSIGSTKSZ */
-    uint64_t (*hwcap)(void); /* AT_HWCAP / AT_HWCAP2: exactly what the frontend implements */
+    uint64_t (*hwcap)(void); /* AT_HWCAP / AT_HWCAP2: exactly what the frontend implements
+                                (x86: CPUID.1:EDX as the frontend's CPUID reports it) */
     uint64_t (*hwcap2)(void);
 
     /* indexed by system call number; entries without a name are unknown */
@@ -84,6 +85,7 @@ struct user_abi {
 };
 
 extern const struct user_abi user_abi_aarch64;
+extern const struct user_abi user_abi_x86_64;
 
 /* The ABI of a frontend's guest, or NULL if Linux user mode has none. */
 const struct user_abi *user_abi_for(unsigned elf_machine, unsigned elf_class);

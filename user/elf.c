@@ -110,14 +110,10 @@ static int check_header(const struct elf_hdr *h, uint64_t file_size, const char 
                         struct user_elf_info *info, char *err, size_t errlen)
 {
     info->fe = frontend_for_elf(h->machine, h->cls);
-    if (!info->fe) {
-        const char *what = h->machine == EM_X86_64 && h->cls == ELFCLASS64
-                               ? ": run it natively (ferry has no x86-64 Linux frontend yet)"
-                               : "";
+    if (!info->fe)
         return elf_fail(err, errlen, name, "ELF for %s (e_machine %u, %u-bit): ferry runs "
-                        "64-bit AArch64 Linux programs%s", machine_name(h->machine), h->machine,
-                        h->cls == ELFCLASS64 ? 64 : 32, what);
-    }
+                        "64-bit AArch64 and x86-64 Linux programs", machine_name(h->machine),
+                        h->machine, h->cls == ELFCLASS64 ? 64 : 32);
     switch (h->type) {
     case ET_EXEC:
     case ET_DYN:

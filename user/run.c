@@ -138,6 +138,13 @@ static int setup_tcg(struct user_proc *p, char *err, size_t errlen)
         return -EINVAL;
     }
     cfg.opt_mask = o->no_opt ? 0 : IR_PASSES_ALL;
+    /* tiered translation: FERRY_TIER_UP=N optimizes a block on its N-th entry
+     * (0 or 1: every block at once) */
+    const char *tier = getenv("FERRY_TIER_UP");
+    cfg.tier_up = tier ? (unsigned)strtoul(tier, NULL, 10) : TCG_DEFAULT_TIER_UP;
+    cfg.tier0_mask = 0;
+    const char *ras = getenv("FERRY_RAS"); /* FERRY_RAS=0: no return-address hint */
+    cfg.no_ras = ras && strcmp(ras, "0") == 0;
     cfg.no_chain = o->no_chain;
     cfg.max_insns = o->one_insn_per_tb ? 1 : 0;
 #ifndef NDEBUG
@@ -308,14 +315,10 @@ int user_run(const struct user_options *o)
     user_mm_brk_init(&p->mm, p->img.brk);
 
     status = USER_EXIT_ERROR;
-    size_t align = p->fe->cpu_align < sizeof(void *) ? sizeof(void *) : p->fe->cpu_align;
-    p->cpu = aligned_alloc(align, (p->fe->cpu_size + align - 1) / align * align);
-    if (!p->cpu) {
+    if (!(p->cpu = frontend_cpu_new(p->fe))) {
         fprintf(stderr, "ferry run: out of memory\n");
         goto out;
     }
-    memset(p->cpu, 0, p->fe->cpu_size);
-    p->fe->cpu_reset(p->cpu);
     p->cpu->guest_base = p->mm.base;
     uint64_t sp;
     int r = setup_stack(p, &sp);

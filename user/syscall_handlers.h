@@ -120,4 +120,30 @@ int64_t usys_wait4(struct user_proc *p, const uint64_t *a);
 int64_t usys_write(struct user_proc *p, const uint64_t *a);
 int64_t usys_writev(struct user_proc *p, const uint64_t *a);
 
+/* legacy calls of pre-asm-generic guests (x86-64): user/sys_legacy.c */
+int64_t usys_open(struct user_proc *p, const uint64_t *a);
+int64_t usys_creat(struct user_proc *p, const uint64_t *a);
+int64_t usys_stat(struct user_proc *p, const uint64_t *a);
+int64_t usys_lstat(struct user_proc *p, const uint64_t *a);
+int64_t usys_access(struct user_proc *p, const uint64_t *a);
+int64_t usys_pipe(struct user_proc *p, const uint64_t *a);
+int64_t usys_dup2(struct user_proc *p, const uint64_t *a);
+int64_t usys_fork(struct user_proc *p, const uint64_t *a);
+int64_t usys_vfork(struct user_proc *p, const uint64_t *a);
+int64_t usys_rename(struct user_proc *p, const uint64_t *a);
+int64_t usys_mkdir(struct user_proc *p, const uint64_t *a);
+int64_t usys_rmdir(struct user_proc *p, const uint64_t *a);
+int64_t usys_unlink(struct user_proc *p, const uint64_t *a);
+int64_t usys_link(struct user_proc *p, const uint64_t *a);
+int64_t usys_symlink(struct user_proc *p, const uint64_t *a);
+int64_t usys_readlink(struct user_proc *p, const uint64_t *a);
+int64_t usys_chmod(struct user_proc *p, const uint64_t *a);
+int64_t usys_chown(struct user_proc *p, const uint64_t *a);
+int64_t usys_lchown(struct user_proc *p, const uint64_t *a);
+int64_t usys_mknod(struct user_proc *p, const uint64_t *a);
+int64_t usys_getpgrp(struct user_proc *p, const uint64_t *a);
+int64_t usys_time(struct user_proc *p, const uint64_t *a);
+int64_t usys_poll(struct user_proc *p, const uint64_t *a);
+int64_t usys_select(struct user_proc *p, const uint64_t *a);
+
 #endif

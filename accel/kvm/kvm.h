@@ -86,7 +86,15 @@ struct kvm_vm *kvm_vm_create(int kvm_fd, struct pc_machine *pc, const struct x86
  * pc->status is MACHINE_error, a message and the register dump went to
  * stderr, and -1 is returned.  0 otherwise. */
 int kvm_vm_run(struct kvm_vm *vm);
+/* The engine's own --stats lines (time inside KVM_RUN, exits, ports, MMIO);
+ * the guest's phase markers are the driver's (accel/vm). */
 void kvm_vm_print_stats(const struct kvm_vm *vm, FILE *f);
+/* For engine-neutral statistics (accel/vm/vm_kvm.c): exits counted per
+ * KVM_EXIT_* reason (reasons >= n - 1 share the last slot; returns the number
+ * of slots filled), and the time from the first KVM_RUN to the end of the
+ * run loop. */
+unsigned kvm_vm_exit_counts(const struct kvm_vm *vm, uint64_t *counts, unsigned n);
+uint64_t kvm_vm_run_ns(const struct kvm_vm *vm);
 void kvm_vm_free(struct kvm_vm *vm);
 
 /* ---- exit dispatch (the run loop's, exposed for tests) ------------------- */

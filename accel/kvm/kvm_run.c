@@ -398,5 +398,20 @@ void kvm_vm_print_stats(const struct kvm_vm *vm, FILE *f)
     if (s->mmio_read + s->mmio_write)
         fprintf(f, "MMIO: %llu reads, %llu writes\n", (unsigned long long)s->mmio_read,
                 (unsigned long long)s->mmio_write);
-    timestamp_print(&vm->pc->ts, f); /* start_ns = guest entry (vcpu_loop) */
+}
+
+unsigned kvm_vm_exit_counts(const struct kvm_vm *vm, uint64_t *counts, unsigned n)
+{
+    if (n == 0)
+        return 0;
+    memset(counts, 0, n * sizeof(*counts));
+    for (unsigned i = 0; i < KVM_STATS_REASONS; i++)
+        counts[i < n ? i : n - 1] += vm->stats.exits[i];
+    return n < KVM_STATS_REASONS ? n : KVM_STATS_REASONS;
+}
+
+uint64_t kvm_vm_run_ns(const struct kvm_vm *vm)
+{
+    const struct kvm_stats *s = &vm->stats;
+    return s->end_ns > s->first_run_ns ? s->end_ns - s->first_run_ns : 0;
 }

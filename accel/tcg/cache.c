@@ -85,6 +85,51 @@ void tcg_jc_fill(struct tcg_ctx *ctx, struct cpu_head *cpu, struct tb *tb)
     ctx->stats.jc_fills++;
 }
 
+/* ---- return-address stack ------------------------------------------------- */
+
+static void ras_clear(struct ras_stack *ras)
+{
+    ras->top = 0;
+    ras->fill = NULL;
+    for (unsigned i = 0; i < RAS_SIZE; i++) {
+        ras->e[i].pc = JC_EMPTY_PC;
+        ras->e[i].src = NULL;
+    }
+}
+
+void tcg_ret_link(struct tcg_ctx *ctx, struct tb *src, struct tb *dest)
+{
+    src->ret_tb = dest;
+    src->ret_next = dest->ret_in_first;
+    dest->ret_in_first = src;
+    src->ret_host = dest->code;
+    ctx->stats.ret_fills++;
+}
+
+/* tb is going away: empty the return cells that enter it (they may be filled
+ * again) and its own (for good). */
+static void ret_unlink(struct tb *tb)
+{
+    for (struct tb *src = tb->ret_in_first, *next; src; src = next) {
+        next = src->ret_next;
+        src->ret_host = TB_RET_EMPTY;
+        src->ret_tb = NULL;
+        src->ret_next = NULL;
+    }
+    tb->ret_in_first = NULL;
+    if (tb->ret_tb) {
+        for (struct tb **p = &tb->ret_tb->ret_in_first; *p; p = &(*p)->ret_next) {
+            if (*p == tb) {
+                *p = tb->ret_next;
+                break;
+            }
+        }
+    }
+    tb->ret_host = NULL;
+    tb->ret_tb = NULL;
+    tb->ret_next = NULL;
+}
+
 int tcg_cpu_init(struct tcg_ctx *ctx, struct cpu_head *cpu)
 {
     if (ctx->ncpus == ctx->cap_cpus) {
@@ -95,11 +140,18 @@ int tcg_cpu_init(struct tcg_ctx *ctx, struct cpu_head *cpu)
         ctx->cpus = p;
         ctx->cap_cpus = n;
     }
-    struct jc_entry *jc = malloc(JC_SIZE * sizeof(*jc));
+    /* the return stack lives after the jump cache: one allocation, freed with
+     * it (a cpu_reset that forgets cpu->ras only turns the hint off) */
+    size_t ras_bytes = ctx->config.no_ras ? 0 : sizeof(struct ras_stack);
+    struct jc_entry *jc = malloc(JC_SIZE * sizeof(*jc) + ras_bytes);
     if (!jc)
         return -ENOMEM;
     jc_clear_all(jc);
+    struct ras_stack *ras = ras_bytes ? (struct ras_stack *)(jc + JC_SIZE) : NULL;
+    if (ras)
+        ras_clear(ras);
     cpu->jmp_cache = jc;
+    cpu->ras = ras;
     cpu->last_tb = NULL;
     cpu->last_slot = 0;
     ctx->cpus[ctx->ncpus++] = cpu;
@@ -114,8 +166,9 @@ void tcg_cpu_fini(struct tcg_ctx *ctx, struct cpu_head *cpu)
             break;
         }
     }
-    free(cpu->jmp_cache);
+    free(cpu->jmp_cache); /* and the return stack */
     cpu->jmp_cache = NULL;
+    cpu->ras = NULL;
     cpu->last_tb = NULL;
 }
 
@@ -361,8 +414,9 @@ static void arena_free_pcmaps(struct tcg_ctx *ctx)
 void tcg_fini(struct tcg_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->ncpus; i++) { /* cpus not unregistered by tcg_cpu_fini */
-        free(ctx->cpus[i]->jmp_cache);
+        free(ctx->cpus[i]->jmp_cache); /* and the return stack */
         ctx->cpus[i]->jmp_cache = NULL;
+        ctx->cpus[i]->ras = NULL;
         ctx->cpus[i]->last_tb = NULL;
     }
     arena_free_pcmaps(ctx);
@@ -406,13 +460,12 @@ static void jmp_unlink_in(struct tcg_ctx *ctx, struct tb_jmp *j)
                             NULL);
 }
 
-void tcg_invalidate_tb(struct tcg_ctx *ctx, struct tb *tb)
+/* Unlink tb from every table; its code stays in the buffer until the flush. */
+static void tb_unlink(struct tcg_ctx *ctx, struct tb *tb)
 {
-    if (tb->invalid)
-        return;
     tb->invalid = 1;
-    ctx->stats.invalidations++;
     hash_remove(ctx, tb);
+    ret_unlink(tb);
     page_remove_tb(ctx, tb);
     jc_drop_tb(ctx, tb);
     /* incoming jumps go back to their exit stubs */
@@ -429,6 +482,14 @@ void tcg_invalidate_tb(struct tcg_ctx *ctx, struct tb *tb)
     for (unsigned i = 0; i < tb->njmp; i++)
         if (tb->jmp[i].dest)
             jmp_unlink_in(ctx, &tb->jmp[i]);
+}
+
+void tcg_invalidate_tb(struct tcg_ctx *ctx, struct tb *tb)
+{
+    if (tb->invalid)
+        return;
+    ctx->stats.invalidations++;
+    tb_unlink(ctx, tb);
 }
 
 unsigned tcg_invalidate_range(struct tcg_ctx *ctx, uint64_t start, uint64_t end)
@@ -469,6 +530,8 @@ void tcg_flush(struct tcg_ctx *ctx)
     ctx->node_chunk_used = 0;
     for (size_t i = 0; i < ctx->ncpus; i++) {
         jc_clear_all(ctx->cpus[i]->jmp_cache);
+        if (ctx->cpus[i]->ras)
+            ras_clear(ctx->cpus[i]->ras);
         ctx->cpus[i]->last_tb = NULL;
     }
     ctx->generation++;
@@ -488,7 +551,7 @@ static unsigned count_ops(const struct ir_func *f, enum ir_op only, bool all)
 
 /* Frontend + verifier + optimizer into ctx->func.  0 or negative error. */
 static int tb_build_ir(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags, unsigned max_insns,
-                       uint32_t *guest_size)
+                       uint32_t opt_mask, uint32_t *guest_size)
 {
     struct ir_func *f = &ctx->func;
     ir_func_reset(f);
@@ -519,11 +582,11 @@ static int tb_build_ir(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags, unsigne
         fputc('\n', log_out());
     }
     ctx->stats.ir_ops_in += count_ops(f, IR_OP_nop, true);
-    if (ctx->config.opt_mask) {
+    if (opt_mask) {
         FILE *log = log_enabled(LOG_ir_opt) ? log_out() : NULL;
         if (log)
             fprintf(log, "IR passes, pc=0x%" PRIx64 " flags=0x%x:\n", pc, flags);
-        if (ir_optimize(f, ctx->config.opt_mask, ctx->config.verify, log) < 0) {
+        if (ir_optimize(f, opt_mask, ctx->config.verify, log) < 0) {
             tcg_set_error(ctx, -EINVAL, "optimizer failed on the block at pc 0x%" PRIx64, pc);
             return ctx->err;
         }
@@ -559,6 +622,8 @@ static int tb_commit(struct tcg_ctx *ctx, struct tb *tb)
     }
     tb->in_first = NULL;
     tb->invalid = 0;
+    /* return cells are filled by the loop like chains (not with -d exec) */
+    tb->ret_host = ctx->config.no_chain || log_enabled(LOG_exec) ? NULL : TB_RET_EMPTY;
     ctx->ntb++;
     if (ctx->hash_count >= ctx->hash_size && hash_grow(ctx) < 0) {
         tb->invalid = 1; /* stays in the arena, unreachable */
@@ -580,14 +645,16 @@ static int tb_commit(struct tcg_ctx *ctx, struct tb *tb)
     return 0;
 }
 
-/* Translate and compile the block for (pc, flags).  NULL on error. */
-static struct tb *tb_gen(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags)
+/* Translate and compile the block for (pc, flags), cold (tier0_mask) or with
+ * the full pass set.  NULL on error. */
+static struct tb *tb_gen(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags, bool cold)
 {
     unsigned max_insns = ctx->config.max_insns;
+    uint32_t mask = cold ? ctx->config.tier0_mask : ctx->config.opt_mask;
     FILE *asm_log = log_enabled(LOG_out_asm) ? log_out() : NULL;
     for (;;) {
         uint32_t guest_size;
-        if (tb_build_ir(ctx, pc, flags, max_insns, &guest_size) < 0)
+        if (tb_build_ir(ctx, pc, flags, max_insns, mask, &guest_size) < 0)
             return NULL;
         const struct ir_func *f = &ctx->func;
         unsigned ninsns = count_ops(f, IR_OP_insn_start, false);
@@ -602,6 +669,8 @@ static struct tb *tb_gen(struct tcg_ctx *ctx, uint64_t pc, uint32_t flags)
             tb->flags = flags;
             tb->guest_size = guest_size ? guest_size : 1;
             tb->guest_insns = ninsns;
+            tb->cold = cold;
+            tb->hits = 1;
             int r = ctx->backend->compile(ctx->backend_state, &ctx->cb, f, tb, asm_log);
             if (r == BACKEND_OK) {
                 if (tb_commit(ctx, tb) < 0) {
@@ -652,16 +721,27 @@ struct tb *tcg_lookup_fill(struct tcg_ctx *ctx, struct cpu_head *cpu, uint64_t p
             return e->tb;
     }
     struct tb *tb = tcg_find_tb(ctx, pc, flags);
-    if (!tb) {
+    if (!tb || (tb->cold && ++tb->hits >= ctx->config.tier_up)) {
         uint64_t t0 = tcg_now_ns();
-        tb = tb_gen(ctx, pc, flags);
+        if (tb) { /* hot now: replace the cold block by an optimized one */
+            tb_unlink(ctx, tb);
+            ctx->stats.tier_ups++;
+        }
+        tb = tb_gen(ctx, pc, flags, !tb && tcg_tiering(ctx));
         ctx->stats.translate_ns += tcg_now_ns() - t0;
         if (!tb)
             return NULL;
     }
-    if (cpu && fill)
+    if (cpu && fill && !tb->cold)
         tcg_jc_fill(ctx, cpu, tb);
     return tb;
+}
+
+bool tcg_tiering(const struct tcg_ctx *ctx)
+{
+    /* with -d ir_opt every block shows its passes once */
+    return ctx->config.tier_up > 1 && ctx->config.opt_mask != ctx->config.tier0_mask &&
+           !log_enabled(LOG_ir_opt);
 }
 
 struct tb *tcg_lookup(struct tcg_ctx *ctx, struct cpu_head *cpu, uint64_t pc, uint32_t flags)
@@ -710,6 +790,10 @@ void tcg_stats_print(const struct tcg_ctx *ctx, FILE *out)
     fprintf(out, "chains made        %" PRIu64 "\n", s->chains);
     fprintf(out, "invalidations      %" PRIu64 "\n", s->invalidations);
     fprintf(out, "jump-cache fills   %" PRIu64 "\n", s->jc_fills);
+    fprintf(out, "return cells       %" PRIu64 " filled\n", s->ret_fills);
+    if (s->tier_ups || tcg_tiering(ctx))
+        fprintf(out, "tier-ups           %" PRIu64 " (cold blocks optimized on entry %u)\n",
+                s->tier_ups, ctx->config.tier_up);
     fprintf(out, "exits:");
     for (unsigned i = 0; i < IR_EXIT_COUNT; i++)
         if (s->exits[i])

@@ -21,14 +21,26 @@ static void tcg_chain(struct tcg_ctx *ctx, struct tb *src, unsigned slot, struct
 }
 
 /* May the chain exit of (src, slot), taken in flush generation gen, be patched
- * to dest?  src may have been flushed away or invalidated meanwhile.  Blocks are
+ * to dest?  src may have been flushed away or invalidated meanwhile.  A cold
+ * block is never chained to (the loop counts its entries).  Blocks are
  * only chained within one cpu mode (a block that changes cpu->flags must end
  * with an exit, not a goto_tb). */
 static bool tcg_can_chain(const struct tcg_ctx *ctx, uint64_t gen, const struct tb *src,
                           unsigned slot, const struct tb *dest)
 {
-    return gen == ctx->generation && src && !src->invalid && !dest->invalid && slot < src->njmp &&
+    return gen == ctx->generation && src && !src->invalid && !dest->invalid && !dest->cold &&
+           slot < src->njmp &&
            !src->jmp[slot].dest && src->jmp[slot].dest_pc == dest->pc && src->flags == dest->flags;
+}
+
+/* May src's return cell, found empty by a goto_ret to dest->pc (src's ras_push
+ * pc) in flush generation gen, now enter dest?  Like chaining: same mode, both
+ * valid, dest optimized. */
+static bool tcg_can_fill_ret(const struct tcg_ctx *ctx, uint64_t gen, const struct tb *src,
+                             const struct tb *dest)
+{
+    return gen == ctx->generation && !src->invalid && !dest->invalid && !dest->cold &&
+           src->ret_host == TB_RET_EMPTY && src->flags == dest->flags;
 }
 
 static unsigned tcg_exec_loop(struct tcg_ctx *ctx, struct cpu_head *cpu)
@@ -64,7 +76,17 @@ static unsigned tcg_exec_loop(struct tcg_ctx *ctx, struct cpu_head *cpu)
                 tcg_chain(ctx, src, slot, tb);
             break;
         }
-        case IR_EXIT_lookup:
+        case IR_EXIT_lookup: {
+            /* a goto_ret whose return-stack entry matched an empty return cell */
+            struct tb *src = cpu->ras ? cpu->ras->fill : NULL;
+            uint64_t gen = ctx->generation;
+            if (src)
+                cpu->ras->fill = NULL;
+            tb = tcg_lookup_fill(ctx, cpu, cpu->pc, cpu->flags, fill);
+            if (src && tb && chain && tcg_can_fill_ret(ctx, gen, src, tb))
+                tcg_ret_link(ctx, src, tb);
+            break;
+        }
         case IR_EXIT_invalidate:
             tb = tcg_lookup_fill(ctx, cpu, cpu->pc, cpu->flags, fill);
             break;

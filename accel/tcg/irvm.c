@@ -117,6 +117,11 @@ static int irvm_check_func(const struct ir_func *f, char *err, size_t errlen)
     }
     for (uint32_t i = 0; i < f->ninsns; i++) {
         const struct ir_insn *in = &f->insns[i];
+        if ((in->op == IR_OP_ld || in->op == IR_OP_st) && (in->carg[0] & IR_MO_MMU))
+            return irvm_fail(err, errlen,
+                             "block 0x%" PRIx64 ", insn %u: %s through the soft TLB (.mmu): the "
+                             "irvm has no guest MMU",
+                             f->pc, i, ir_ops[in->op].name);
         if (in->op != IR_OP_ld_state && in->op != IR_OP_st_state)
             continue;
         uint64_t off = (uint64_t)in->carg[0], size = ir_mo_bytes(in->carg[1]);
@@ -263,6 +268,7 @@ struct irvm *irvm_new(const struct ir_module *m, const struct irvm_options *o, c
     cfg.opt_mask = o->opt_mask;
     cfg.verify = o->verify;
     cfg.no_chain = o->no_chain;
+    cfg.tier_up = o->tier_up;
     if (o->max_insns)
         cfg.max_insns = o->max_insns;
     if (o->code_size)

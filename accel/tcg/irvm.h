@@ -38,6 +38,7 @@ struct irvm_options {
                            matters as a limit reported to the frontend */
     size_t code_size;   /* 0 = TCG_DEFAULT_CODE_SIZE */
     FILE *out;          /* where @putchar writes; NULL = stdout */
+    unsigned tier_up;   /* tcg_config.tier_up (0 = every block optimized at once) */
 };
 void irvm_options_default(struct irvm_options *o);
 

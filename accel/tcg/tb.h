@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define TB_MAX_JMP 2 /* goto_tb slots per block (the verifier enforces it) */
+#define TB_RET_EMPTY ((const void *)1) /* tb->ret_host: fill me */
 
 struct tb;
 
@@ -48,6 +49,24 @@ struct tb {
 
     struct tb *hash_next;    /* global hash chain */
     struct tb *page_next;    /* per-page list (invalidation by range) */
+
+    /* Tiered translation (tcg_config.tier_up): a cold block was compiled with
+     * the cheap pass set; the loop counts its entries (a cold block is never
+     * chained to nor put in a jump cache, so every entry passes the loop) and
+     * retranslates it with the full optimizer on the tier_up-th. */
+    uint32_t cold;
+    uint32_t hits;
+
+    /* Return cell (accel/tcg/cpu.h, struct ras_entry): the code of the block at
+     * this block's ras_push pc (at most one per block).  TB_RET_EMPTY: not
+     * known yet, a goto_ret that matches exits to the loop to fill it (the
+     * cache sets this when the block is committed and again when the block it
+     * entered is invalidated); NULL: no hint (goto_ret just probes the jump
+     * cache; blocks outside a translation cache, invalidated ones). */
+    const void *ret_host;
+    struct tb *ret_tb;      /* the block ret_host enters */
+    struct tb *ret_in_first; /* blocks whose ret_tb is this one ... */
+    struct tb *ret_next;     /* ... linked through ret_next */
 };
 
 /* Guest pc of the instruction whose host code contains `host_pc` (an address

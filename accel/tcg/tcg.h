@@ -31,8 +31,19 @@ struct tcg_config {
     bool verify;        /* ir_verify the frontend's IR and the IR after each pass */
     unsigned max_insns; /* guest insns per block; 0 = TCG_DEFAULT_MAX_INSNS */
     bool no_chain;      /* never patch direct jumps (every goto_tb returns to the loop) */
+    /* Tiered translation: 0 = off (every block gets opt_mask at once).  N > 0:
+     * a block is first compiled with tier0_mask (a cold block) and recompiled
+     * with opt_mask when the loop enters it for the N-th time (cold blocks are
+     * not chained to and not put in jump caches, so the loop sees every entry).
+     * Startup code that runs a few times never pays for the optimizer. */
+    unsigned tier_up;
+    uint32_t tier0_mask;
+    bool no_ras; /* give cpus no return stack (ras_push/goto_ret act as plain jumps) */
 };
-/* backend NULL, default code size and max_insns, every pass, verify off, chaining on. */
+/* Entries of a cold block before it is optimized (ferry run's default). */
+#define TCG_DEFAULT_TIER_UP 16u
+/* backend NULL, default code size and max_insns, every pass, verify off, chaining on,
+ * tiering off. */
 void tcg_config_default(struct tcg_config *c);
 
 /* The frontend: fill `f` (already reset; f->pc/f->flags preset to pc/flags) with
@@ -54,6 +65,8 @@ struct tcg_stats {
     uint64_t chains;               /* direct jumps patched */
     uint64_t invalidations;        /* blocks invalidated */
     uint64_t jc_fills;             /* jump-cache entries filled by the loop */
+    uint64_t tier_ups;             /* cold blocks retranslated with the full optimizer */
+    uint64_t ret_fills;            /* return cells filled (goto_ret hints) */
     uint64_t exits[IR_EXIT_COUNT]; /* backend->exec returns, by reason */
     uint64_t translate_ns;         /* time spent finding+translating+compiling blocks */
     uint64_t total_ns;             /* time spent inside tcg_exec; executing = total - translate */
@@ -114,8 +127,8 @@ int tcg_init(struct tcg_ctx *ctx, const struct tcg_config *config, tcg_translate
 /* Free everything, including the jump caches of cpus still registered. */
 void tcg_fini(struct tcg_ctx *ctx);
 
-/* Register a cpu: allocate its jump cache (every entry empty), set
- * cpu->jmp_cache.  Returns 0 or -ENOMEM.  tcg_cpu_fini unregisters and frees it. */
+/* Register a cpu: allocate its jump cache (every entry empty) and return stack
+ * (unless config.no_ras), set cpu->jmp_cache and cpu->ras.  Returns 0 or -ENOMEM.  tcg_cpu_fini unregisters and frees it. */
 int tcg_cpu_init(struct tcg_ctx *ctx, struct cpu_head *cpu);
 void tcg_cpu_fini(struct tcg_ctx *ctx, struct cpu_head *cpu);
 

@@ -1,18 +1,19 @@
-/* `ferry vm`'s driver: pick the engine, build the pc machine, load the guest,
- * run, and turn the machine's final state into the process exit status.
+/* `ferry vm`'s driver: build the pc machine, load the guest, pick the engine
+ * from the table (vm_engine.h; --accel=auto: vm_auto.c), run it, and turn the
+ * machine's final state into the process exit status.
  * The serial terminal (stdio on a tty) is put in non-canonical, no-echo mode
  * for the run, keeping Ctrl-C as a signal, and restored afterwards. */
 #include <errno.h>
-#include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "accel/kvm/kvm.h"
+#include "machine/pc.h"
+#include "vm_auto.h"
 #include "vm_run.h"
 
 static const char *const accel_names[] = {"auto", "kvm", "tcg"};
@@ -72,23 +73,74 @@ static void tty_raw(void)
     }
 }
 
-/* ---- engine choice ------------------------------------------------------------ */
+/* ---- the engine table ------------------------------------------------------- */
 
-/* KVM (the only engine for the pc machine so far): returns an open KVM fd,
- * or -1 with the reason printed. */
-static int vm_choose_engine(const struct vm_options *o)
+#ifdef FERRY_HAVE_VM_TCG
+#define VM_TCG_ENGINE (&vm_engine_tcg)
+#else
+#define VM_TCG_ENGINE NULL
+#endif
+
+const struct vm_engine *vm_engine_lookup(enum vm_accel a, char *why, size_t whylen)
 {
-    struct kvm_probe p;
-    if (kvm_probe(o->kvm_dev, &p) != 0) {
-        if (o->accel == VM_ACCEL_KVM)
-            fprintf(stderr, "ferry vm: --accel=kvm: %s\n", p.msg);
-        else
-            fprintf(stderr, "ferry vm: no usable engine: KVM: %s; and %s\n", p.msg, tcg_missing);
-        return -1;
+    if (whylen)
+        why[0] = 0;
+    if (a == VM_ACCEL_KVM)
+        return &vm_engine_kvm;
+    if (a == VM_ACCEL_TCG) {
+        const struct vm_engine *e = VM_TCG_ENGINE;
+        if (!e)
+            snprintf(why, whylen, "%s", tcg_missing);
+        return e;
     }
-    if (o->accel == VM_ACCEL_AUTO)
-        fprintf(stderr, "ferry vm: --accel=auto chose kvm: KVM usable; %s\n", tcg_missing);
-    return p.fd;
+    snprintf(why, whylen, "no engine called %s", vm_accel_name(a));
+    return NULL;
+}
+
+const struct vm_engine *vm_engine_usable(enum vm_accel a, const struct vm_engine_options *o,
+                                         char *why, size_t whylen)
+{
+    const struct vm_engine *e = vm_engine_lookup(a, why, whylen);
+    if (e && e->probe(o, why, whylen) != 0)
+        return NULL;
+    return e;
+}
+
+void vm_stats_count_exit(struct vm_engine_stats *s, const char *name, uint64_t n)
+{
+    for (unsigned i = 0; i < s->nexit_kinds; i++)
+        if (strcmp(s->exit_kind[i].name, name) == 0) {
+            s->exit_kind[i].count += n;
+            return;
+        }
+    if (s->nexit_kinds < VM_ENGINE_MAX_EXIT_KINDS) {
+        s->exit_kind[s->nexit_kinds].name = name;
+        s->exit_kind[s->nexit_kinds++].count = n;
+        return;
+    }
+    /* Full: the last slot becomes the catch-all. */
+    s->exit_kind[VM_ENGINE_MAX_EXIT_KINDS - 1].name = "other";
+    s->exit_kind[VM_ENGINE_MAX_EXIT_KINDS - 1].count += n;
+}
+
+/* The engine --accel names, usable here, or NULL with the reason printed. */
+static const struct vm_engine *vm_choose_engine(const struct vm_options *o,
+                                                const struct vm_engine_options *eo, unsigned ring)
+{
+    char why[1200];
+    enum vm_accel a = o->accel;
+    if (a == VM_ACCEL_AUTO) {
+        a = vm_auto_choose(eo, ring, why, sizeof(why));
+        if (a == VM_ACCEL_AUTO) {
+            fprintf(stderr, "ferry vm: %s\n", why);
+            return NULL;
+        }
+        fprintf(stderr, "ferry vm: --accel=auto chose %s: %s\n", vm_accel_name(a), why);
+    }
+    const struct vm_engine *e = vm_engine_usable(a, eo, why, sizeof(why));
+    if (!e)
+        fprintf(stderr, "ferry vm: --accel=%s: %s\n", vm_accel_name(a), why);
+    return e;
 }
 
 static void print_end(const struct pc_machine *pc, FILE *f)
@@ -104,16 +156,24 @@ static void print_end(const struct pc_machine *pc, FILE *f)
 int vm_run(const struct vm_options *o)
 {
     uint64_t t_start = now_ns();
-    if (o->accel == VM_ACCEL_TCG) {
+    struct vm_engine_options eo = {
+        .stats = o->stats,
+        .catch_signals = true,
+        .error_status = VM_STATUS_VCPU_ERROR,
+        .abort_hook = tty_restore,
+        .kvm_dev = o->kvm_dev,
+        .backend = o->backend,
+        .one_insn_per_tb = o->one_insn_per_tb,
+    };
+    /* An engine that is not built is reported before anything else. */
+    char err[1200];
+    if (o->accel == VM_ACCEL_TCG && !vm_engine_lookup(VM_ACCEL_TCG, err, sizeof(err))) {
         fprintf(stderr,
-                "ferry vm: --accel=tcg: %s; use --accel=kvm (or auto) where KVM is "
-                "usable\n",
-                tcg_missing);
+                "ferry vm: --accel=tcg: %s; use --accel=kvm (or auto) where KVM is usable\n", err);
         return VM_STATUS_CANNOT_RUN;
     }
     /* The machine and the image first: a bad image is reported as such on
      * every host, before any engine is chosen or vCPU created. */
-    char err[512];
     struct pc_machine *pc = calloc(1, sizeof(*pc));
     if (!pc) {
         fprintf(stderr, "ferry vm: out of memory\n");
@@ -125,81 +185,40 @@ int vm_run(const struct vm_options *o)
         free(pc);
         return VM_STATUS_CANNOT_RUN;
     }
-    int status = VM_STATUS_CANNOT_RUN, kvm_fd = -1;
+    int status = VM_STATUS_CANNOT_RUN;
     struct pc_boot_options bo = {.entry_ring = o->entry_ring, .cmdline = o->cmdline};
     struct x86_boot_state st;
-    struct kvm_vm *vm = NULL;
     if (pc_load(pc, o->image, &bo, &st, err, sizeof(err)) != 0) {
         fprintf(stderr, "ferry vm: %s\n", err);
         goto out;
     }
-    kvm_fd = vm_choose_engine(o);
-    if (kvm_fd < 0)
+    const struct vm_engine *e = vm_choose_engine(o, &eo, st.cpl);
+    if (!e)
         goto out;
-    struct kvm_vm_options ko = {
-        .stats = o->stats,
-        .catch_signals = true,
-        .error_status = VM_STATUS_VCPU_ERROR,
-        .abort_hook = tty_restore,
-    };
-    vm = kvm_vm_create(kvm_fd, pc, &st, &ko, err, sizeof(err));
-    if (!vm) {
-        fprintf(stderr, "ferry vm: KVM setup failed: %s\n", err);
-        goto out;
-    }
     bool serial_stdio = !o->serial || strcmp(o->serial, "stdio") == 0;
     if (serial_stdio)
         tty_raw();
-    kvm_vm_run(vm);
+    struct vm_engine_stats stats;
+    int r = e->run(pc, &st, &eo, &stats, err, sizeof(err));
     tty_restore();
+    if (r < 0 && machine_running(&pc->status)) {
+        /* setup failed: the machine never ran */
+        fprintf(stderr, "ferry vm: %s\n", err);
+        goto out;
+    }
     status = pc->status.exit_code;
     if (pc->status.state == MACHINE_interrupted)
         fprintf(stderr, "ferry vm: stopped by %s\n", strsignal((int)pc->status.value));
     if (o->stats) {
         print_end(pc, stderr);
-        kvm_vm_print_stats(vm, stderr);
-        fprintf(stderr, "ferry vm: %.3f ms from the start of `ferry vm` to the end of the run\n",
-                (double)(now_ns() - t_start) / 1e6);
+        if (e->print_stats)
+            e->print_stats(&stats, stderr);
+        timestamp_print(&pc->ts, stderr); /* start_ns = guest entry (set by the engine) */
+        fprintf(stderr, "ferry vm: %s: %.3f ms from the start of `ferry vm` to the end of the run\n",
+                e->name, (double)(now_ns() - t_start) / 1e6);
     }
 out:
-    kvm_vm_free(vm);
     pc_destroy(pc);
     free(pc);
-    if (kvm_fd >= 0)
-        close(kvm_fd);
     return status;
-}
-
-/* ---- --probe ---------------------------------------------------------------- */
-
-int vm_probe_report(const char *kvm_dev, FILE *f)
-{
-    struct kvm_probe p;
-    int ok = kvm_probe(kvm_dev, &p) == 0;
-    fprintf(f, "KVM device: %s\n", p.path);
-    if (p.api_version >= 0)
-        fprintf(f, "KVM API version: %d\n", p.api_version);
-    if (p.api_version == KVM_REQUIRED_API) {
-        int fd = ok ? p.fd : -1;
-        for (unsigned i = 0; i < kvm_required_cap_count(); i++) {
-            const char *name, *why;
-            int cap = kvm_required_cap(i, &name, &why);
-            if (fd >= 0)
-                fprintf(f, "  %-30s %d  (%s)\n", name, ioctl(fd, KVM_CHECK_EXTENSION, cap), why);
-            else if (p.missing_cap && strcmp(p.missing_cap, name) == 0)
-                fprintf(f, "  %-30s missing  (%s)\n", name, why);
-        }
-    }
-    struct kvm_host_info h;
-    kvm_host_info(&h);
-    kvm_host_info_print(&h, f);
-    if (ok) {
-        fprintf(f, "KVM: usable\n--accel=auto would use kvm (%s)\n", tcg_missing);
-        close(p.fd);
-        return 0;
-    }
-    fprintf(f, "KVM: not usable (%s: %s): %s\n", kvm_probe_status_name(p.status),
-            kvm_probe_status_summary(p.status), p.msg);
-    fprintf(f, "--accel=auto has no engine: %s\n", tcg_missing);
-    return 1;
 }

@@ -22,6 +22,7 @@
 
 #define INTERP_ANY (-1)   /* interp_ops.def: any type / any variant */
 #define INTERP_NEVER (-2) /* interp_ops.def: internal op, never selected */
+#define INTERP_MMU IR_MO_MMU /* interp_ops.def: the variant of every ld/st through the soft TLB */
 
 /* The variants of an op follow it in this order (interp_bc_variant relies on it). */
 enum interp_bc {

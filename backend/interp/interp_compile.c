@@ -393,12 +393,16 @@ static int64_t insn_variant(const struct ir_insn *in)
         return in->carg[0];
     case IR_OP_ld: /* drop bits that change nothing */
         mo = in->carg[0];
+        if (mo & IR_MO_MMU)
+            return INTERP_MMU;
         if ((mo & IR_MO_SIZE) == IR_MO_8)
             mo &= ~(int64_t)IR_MO_BE;
         if ((mo & IR_MO_SIZE) == IR_MO_64 || ((mo & IR_MO_SIZE) == IR_MO_32 && in->type == IR_I32))
             mo &= ~(int64_t)IR_MO_SIGN;
         return mo;
     case IR_OP_st:
+        if (in->carg[0] & IR_MO_MMU)
+            return INTERP_MMU;
         mo = in->carg[0] & ~(int64_t)IR_MO_SIGN;
         if ((mo & IR_MO_SIZE) == IR_MO_8)
             mo &= ~(int64_t)IR_MO_BE;
@@ -422,7 +426,7 @@ static bool check_cargs(struct asm_ctx *a, const struct ir_insn *in)
     }
     case IR_OP_ld:
     case IR_OP_st:
-        if (in->carg[0] & ~(int64_t)IR_MO_ALL)
+        if (in->carg[0] & ~(int64_t)IR_MO_GUEST_ALL)
             return fail(a, "bad memop %lld", (long long)in->carg[0]);
         return true;
     case IR_OP_ld_state:
@@ -633,6 +637,13 @@ static bool emit_insn(struct asm_ctx *a, const struct ir_insn *in)
         return emit_call(a, in);
     case IR_OP_goto_tb:
         return emit_goto_tb(a, in);
+    case IR_OP_ras_push:
+        return true; /* a return-address hint the interpreter does not use */
+    case IR_OP_goto_ret: { /* the same as goto_ptr here (its jump-cache probe) */
+        struct ir_insn g = *in;
+        g.op = IR_OP_goto_ptr;
+        return emit_generic(a, &g);
+    }
     default:
         return emit_generic(a, in);
     }

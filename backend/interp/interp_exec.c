@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "../../accel/tcg/softmmu.h"
 #include "../../ir/sem.h"
 #include "interp.h"
 
@@ -275,6 +276,7 @@ __attribute__((noinline, noclone)) unsigned interp_run(struct interp_state *st,
     const char *const hbase = (const char *)&&bc_base;
     const int32_t *ip;
     uint64_t acc = 0; /* the last value op's result */
+    unsigned mmu_kind = 0; /* which soft-TLB handler is running (see ld_mmu) */
 
 enter:
     if (cpu->exit_request) {
@@ -466,6 +468,56 @@ STORE64(bc_st_32be_i64, 3, gst32(GADDR(2), in1, true))
 STORE64(bc_st_64be_i64, 3, gst64(GADDR(2), in1, true))
 STORE32(bc_st_i32, 4, sem_store(GADDR(2), in1, (unsigned)ip[3]))
 STORE64(bc_st_i64, 4, sem_store(GADDR(2), in1, (unsigned)ip[3]))
+
+    /* ---- guest memory through the soft TLB ---- */
+    /* the four load handlers share one body; `mmu_kind` says which ran:
+     * bit 0 the _g twin (one word more), bit 1 an i64 result */
+bc_ld_mmu_i32: mmu_kind = 0; goto ld_mmu;
+bc_ld_mmu_i32_g: mmu_kind = 1; goto ld_mmu;
+bc_ld_mmu_i64: mmu_kind = 2; goto ld_mmu;
+bc_ld_mmu_i64_g: mmu_kind = 3; goto ld_mmu;
+ld_mmu: {
+    const uint64_t addr = R64(2), mo = (uint32_t)ip[3];
+    const uint8_t *h = softmmu_hit(cpu, addr, mo, false);
+    if (h) {
+        acc = sem_load(IR_I64, h, (unsigned)mo & IR_MO_ALL);
+    } else {
+        struct softmmu_result r = softmmu_ld_slow(cpu, addr, mo);
+        if (r.exit) {
+            cpu->pc = tb_guest_pc(tb, (const uint8_t *)ip);
+            LEAVE((unsigned)r.exit);
+        }
+        acc = r.val;
+    }
+    if (!(mmu_kind & 2)) {
+        acc &= 0xffffffffull;
+        wr32(FR(ip[1]), acc);
+        if (mmu_kind & 1)
+            wr32(env + ip[4], acc);
+    } else {
+        wr64(FR(ip[1]), acc);
+        if (mmu_kind & 1)
+            wr64(env + ip[4], acc);
+    }
+    NEXT(4 + (mmu_kind & 1));
+}
+bc_st_mmu_i32: mmu_kind = 0; goto st_mmu;
+bc_st_mmu_i64: mmu_kind = 2; goto st_mmu;
+st_mmu: {
+    const uint64_t addr = R64(2), mo = (uint32_t)ip[3];
+    const uint64_t v = mmu_kind & 2 ? R64(1) : R32(1);
+    uint8_t *h = softmmu_hit(cpu, addr, mo, true);
+    if (h) {
+        sem_store(h, v, (unsigned)mo & IR_MO_ALL);
+        NEXT(4);
+    }
+    struct softmmu_result r = softmmu_st_slow(cpu, addr, v, mo);
+    if (r.exit) {
+        cpu->pc = tb_guest_pc(tb, (const uint8_t *)ip);
+        LEAVE((unsigned)r.exit);
+    }
+    NEXT(4);
+}
 
     /* ---- CPU-state fields ---- */
 PAIR32(bc_ld_state_i32, 4, state_load(env + ip[2], (unsigned)ip[3]))

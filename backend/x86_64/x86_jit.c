@@ -146,6 +146,7 @@ static void emit_stubs(struct x86_ctx *c)
         x86_mov_ri(b, X86_rax, IR_EXIT_chain);
         x86_jmp_epilogue(c);
     }
+    x86_softmmu_emit_stubs(c);
 }
 
 /* ---- backend ops --------------------------------------------------------------------- */
@@ -198,6 +199,7 @@ static void ctx_free(struct x86_ctx *c)
     free(c->label_pos);
     free(c->relocs);
     free(c->pcmap);
+    x86_softmmu_free(c);
 }
 
 static int x86_compile(void *state, struct code_buf *cb, const struct ir_func *f, struct tb *tb,
@@ -235,7 +237,9 @@ static int x86_compile(void *state, struct code_buf *cb, const struct ir_func *f
     add_reloc(&c, x86_jcc32(&c.b, X86_CC_NE), c.request_label);
 
     for (uint32_t i = 0; i < f->ninsns && !c.err; i++) {
-        if (c.b.pos + (uint64_t)X86_INSN_RESERVE + X86_STUB_BYTES * (TB_MAX_JMP + 1) > c.b.cap) {
+        if (c.b.pos + (uint64_t)X86_INSN_RESERVE + X86_STUB_BYTES * (TB_MAX_JMP + 1) +
+                x86_softmmu_stub_bytes(&c) >
+            c.b.cap) {
             c.b.overflow = true;
             break;
         }

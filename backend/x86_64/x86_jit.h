@@ -42,6 +42,7 @@ struct x86_val {
     int8_t reg;   /* host register holding the value, or X86_NO_REG */
     bool mem_ok;  /* globals: the env field is current; temps: the slot is */
     int16_t slot; /* temps: spill slot, or -1 */
+    bool zx;      /* temps: bits 32..63 known to be 0 (x86_ra_mark_zx) */
 };
 
 struct x86_reloc {
@@ -94,6 +95,10 @@ struct x86_ctx {
     struct tb_pcmap *pcmap;
     uint32_t npcmap, cap_pcmap;
 
+    /* soft-TLB miss paths waiting to be emitted after the body (x86_softmmu.c) */
+    struct x86_smmu_stub *smmu;
+    uint32_t nsmmu, cap_smmu;
+
     struct ir_scratch_pos scratch; /* ir_scratch mark taken by x86_compile */
 
     int err; /* BACKEND_* other than OK, sticky */
@@ -126,6 +131,13 @@ int x86_ra_scratch(struct x86_ctx *c, int reg, uint16_t allowed);
 int x86_ra_out_reg(struct x86_ctx *c, uint16_t allowed);
 /* `v` now lives (dirty) in `reg`. */
 void x86_ra_out(struct x86_ctx *c, ir_ref v, int reg);
+/* After x86_ra_out: the i64 value v just written has bits 32..63 clear (a
+ * 0/1 result, a zero-extending field); tracked for temps until the next label. */
+void x86_ra_mark_zx(struct x86_ctx *c, ir_ref v);
+/* v is a temp known to have bits 32..63 clear. */
+bool x86_ra_known_zx(const struct x86_ctx *c, ir_ref v);
+/* v is a global held in no register: *m receives its env field (current). */
+bool x86_ra_in_env(struct x86_ctx *c, ir_ref v, struct x86_mem *m);
 
 /* Sync points. */
 void x86_ra_writeback_globals(struct x86_ctx *c); /* stores, keeps registers */
@@ -139,6 +151,20 @@ void x86_ra_spill_call_clobbered(struct x86_ctx *c);
 
 /* ---- x86_lower.c ------------------------------------------------------------ */
 void x86_lower_insn(struct x86_ctx *c, const struct ir_insn *in);
+/* goto_ptr's tail (cpu->pc already stored, globals written back): probe the
+ * jump cache with the pc in register `pc`, jump or return IR_EXIT_lookup. */
+void x86_jc_probe(struct x86_ctx *c, int pc);
+
+/* ---- x86_ras.c: the return-address hint (ras_push, goto_ret) ----------------- */
+void x86_lower_ras_push(struct x86_ctx *c, const struct ir_insn *in);
+void x86_lower_goto_ret(struct x86_ctx *c, const struct ir_insn *in); /* then leave_block */
+
+/* ---- x86_softmmu.c: ld/st with IR_MO_MMU ----------------------------------- */
+void x86_softmmu_ld(struct x86_ctx *c, const struct ir_insn *in);
+void x86_softmmu_st(struct x86_ctx *c, const struct ir_insn *in);
+size_t x86_softmmu_stub_bytes(const struct x86_ctx *c); /* bytes the pending stubs may need */
+void x86_softmmu_emit_stubs(struct x86_ctx *c);
+void x86_softmmu_free(struct x86_ctx *c);
 
 /* ---- x86_jit.c (block structure used by the lowering) ----------------------- */
 void x86_branch_to_label(struct x86_ctx *c, int cc, uint32_t label); /* cc < 0: jmp */

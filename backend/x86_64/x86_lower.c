@@ -44,22 +44,33 @@ static void or_const(struct x86_ctx *c, bool w, int r, uint64_t k)
 
 /* ---- moves and arithmetic ---------------------------------------------------- */
 
-/* mov, zext, trunc.  w: 64-bit move; trunc: clear bits 32-63 even in place
- * (an i32 input of zext is already zero-extended). */
+/* mov, zext, trunc.  w: 64-bit move; trunc: clear bits 32-63 even in place,
+ * unless they are known to be clear (an i32 input of zext is already
+ * zero-extended).  A trunc of a global that is in no register loads its low
+ * half straight from the env field. */
 static void lower_mov(struct x86_ctx *c, const struct ir_insn *in, bool w, bool trunc)
 {
     ir_ref a = ir_in(in, 0);
+    struct x86_mem m;
     if (ir_is_const(c->f, a)) {
         int r = x86_ra_out_reg(c, ALL);
         x86_mov_ri(&c->b, r, const_val(c, a) & (w ? ~0ull : 0xffffffffull));
         x86_ra_out(c, ir_out(in, 0), r);
         return;
     }
+    if (trunc && x86_ra_in_env(c, a, &m)) {
+        int r = x86_ra_out_reg(c, ALL);
+        x86_load(&c->b, r, m, 4, false, false);
+        x86_ra_out(c, ir_out(in, 0), r);
+        return;
+    }
     int ra = x86_ra_in(c, a, ALL);
     int r = x86_ra_out_reg(c, ALL);
-    if (r != ra || trunc)
+    if (r != ra || (trunc && !x86_ra_known_zx(c, a)))
         x86_mov_rr(&c->b, w, r, ra);
     x86_ra_out(c, ir_out(in, 0), r);
+    if (in->op == IR_OP_zext)
+        x86_ra_mark_zx(c, ir_out(in, 0));
 }
 
 static void lower_sext(struct x86_ctx *c, const struct ir_insn *in)
@@ -355,6 +366,16 @@ static void lower_extract(struct x86_ctx *c, const struct ir_insn *in, bool sign
     bool w = is64(in);
     if (!field_ok(c, in, &pos, &len))
         return;
+    struct x86_mem m;
+    if (pos == 0 && (len == 8 || len == 16 || len == 32) && x86_ra_in_env(c, ir_in(in, 0), &m)) {
+        /* the low byte/half/word of a global straight from its env field */
+        int r = x86_ra_out_reg(c, ALL);
+        x86_load(b, r, m, len / 8, sign, w);
+        x86_ra_out(c, ir_out(in, 0), r);
+        if (!sign)
+            x86_ra_mark_zx(c, ir_out(in, 0));
+        return;
+    }
     int r = x86_ra_in_copy(c, ir_in(in, 0), X86_NO_REG, ALL);
     if (len == wd) {
         /* the whole value */
@@ -374,6 +395,8 @@ static void lower_extract(struct x86_ctx *c, const struct ir_insn *in, bool sign
         x86_shift_ri(b, sign ? X86_SHIFT_SAR : X86_SHIFT_SHR, w, r, wd - len);
     }
     x86_ra_out(c, ir_out(in, 0), r);
+    if (!sign && len <= 32)
+        x86_ra_mark_zx(c, ir_out(in, 0));
 }
 
 /* deposit: (a & ~m) | ((b << pos) & m), m = field mask << pos */
@@ -440,6 +463,16 @@ static void cmp_prepare(struct x86_ctx *c, bool w, ir_ref a, ir_ref b, enum ir_c
     k->ra = x86_ra_in(c, a, ALL);
 }
 
+/* The operands of `cmp a, b` in that order (b as an immediate where it fits). */
+static void cmp_prepare_ordered(struct x86_ctx *c, bool w, ir_ref a, ir_ref b, struct x86_cmp *k)
+{
+    k->w = w;
+    k->cond = IR_COND_eq;
+    k->use_imm = x86_ra_imm(c, b, w, &k->imm);
+    k->rb = k->use_imm ? X86_NO_REG : x86_ra_in(c, b, ALL);
+    k->ra = x86_ra_in(c, a, ALL);
+}
+
 /* cmp a, b (test a, a against 0: same flags for every condition); returns the cc. */
 static enum x86_cc cmp_emit(struct x86_ctx *c, const struct x86_cmp *k)
 {
@@ -476,6 +509,7 @@ static void lower_setcond(struct x86_ctx *c, const struct ir_insn *in)
     int r = x86_ra_out_reg(c, ALL);
     set_bool(c, r, cmp_emit(c, &k));
     x86_ra_out(c, ir_out(in, 0), r);
+    x86_ra_mark_zx(c, ir_out(in, 0));
 }
 
 static void lower_movcond(struct x86_ctx *c, const struct ir_insn *in)
@@ -500,6 +534,20 @@ static void lower_carry(struct x86_ctx *c, const struct ir_insn *in, bool sub, e
     bool w = is64(in);
     ir_ref vb = ir_in(in, 1), vc = ir_in(in, 2);
     int32_t imm;
+    if (sub && ir_is_const(c->f, vc) && !(const_val(c, vc) & 1)) {
+        /* no borrow in: cmp a, b sets CF and OF as sub would, without a copy of a */
+        struct x86_cmp k;
+        cmp_prepare_ordered(c, w, ir_in(in, 0), vb, &k);
+        if (k.use_imm)
+            x86_arith_ri(b, X86_ARITH_CMP, w, k.ra, k.imm);
+        else
+            x86_arith_rr(b, X86_ARITH_CMP, w, k.ra, k.rb);
+        int r = x86_ra_out_reg(c, ALL);
+        set_bool(c, r, cc);
+        x86_ra_out(c, ir_out(in, 0), r);
+        x86_ra_mark_zx(c, ir_out(in, 0));
+        return;
+    }
     int rc = ir_is_const(c->f, vc) ? X86_NO_REG : x86_ra_in(c, vc, ALL);
     bool use_imm = x86_ra_imm(c, vb, w, &imm);
     int rb = use_imm ? X86_NO_REG : x86_ra_in(c, vb, ALL);
@@ -519,6 +567,7 @@ static void lower_carry(struct x86_ctx *c, const struct ir_insn *in, bool sub, e
         x86_arith_rr(b, op, w, r, rb);
     set_bool(c, r, cc);
     x86_ra_out(c, ir_out(in, 0), r);
+    x86_ra_mark_zx(c, ir_out(in, 0));
 }
 
 /* ---- guest memory and CPU state --------------------------------------------------- */
@@ -533,6 +582,10 @@ static struct x86_mem guest_addr(struct x86_ctx *c, ir_ref addr)
 
 static void lower_ld(struct x86_ctx *c, const struct ir_insn *in)
 {
+    if (in->carg[0] & IR_MO_MMU) { /* system mode: through the soft TLB */
+        x86_softmmu_ld(c, in);
+        return;
+    }
     struct x86_buf *b = &c->b;
     bool w = is64(in);
     unsigned mo = (unsigned)in->carg[0], size = ir_mo_bytes(mo);
@@ -578,6 +631,10 @@ static void store_value(struct x86_ctx *c, struct x86_mem m, unsigned size, int 
 
 static void lower_st(struct x86_ctx *c, const struct ir_insn *in)
 {
+    if (in->carg[0] & IR_MO_MMU) {
+        x86_softmmu_st(c, in);
+        return;
+    }
     struct x86_buf *b = &c->b;
     unsigned mo = (unsigned)in->carg[0], size = ir_mo_bytes(mo);
     bool be = (mo & IR_MO_BE) && size > 1;
@@ -745,10 +802,16 @@ static void lower_exit(struct x86_ctx *c, const struct ir_insn *in)
  * e->flags == cpu->flags, jump to e->host, else return IR_EXIT_lookup. */
 static void lower_goto_ptr(struct x86_ctx *c, const struct ir_insn *in)
 {
-    struct x86_buf *b = &c->b;
     int pc = x86_ra_in(c, ir_in(in, 0), ALL);
     x86_ra_writeback_globals(c);
-    x86_store(b, pc, x86_mem_bd(X86_ENV, CPU_HEAD_PC), 8);
+    x86_store(&c->b, pc, x86_mem_bd(X86_ENV, CPU_HEAD_PC), 8);
+    x86_jc_probe(c, pc);
+    leave_block(c);
+}
+
+void x86_jc_probe(struct x86_ctx *c, int pc)
+{
+    struct x86_buf *b = &c->b;
     /* Leaving the block: any two registers other than pc are free. */
     int e = pc == X86_rax ? X86_rcx : X86_rax;
     int fl = pc == X86_rdx ? X86_rcx : X86_rdx;
@@ -769,7 +832,6 @@ static void lower_goto_ptr(struct x86_ctx *c, const struct ir_insn *in)
     x86_link8(b, miss2, b->pos);
     x86_mov_ri(b, X86_rax, IR_EXIT_lookup);
     x86_jmp_epilogue(c);
-    leave_block(c);
 }
 
 static void lower_goto_tb(struct x86_ctx *c, const struct ir_insn *in)
@@ -899,6 +961,9 @@ void x86_lower_insn(struct x86_ctx *c, const struct ir_insn *in)
         break;
     case IR_OP_ld:
         lower_ld(c, in);
+        /* an unsigned load of up to 4 bytes is zero-extended (ir/sem.h) */
+        if (!(in->carg[0] & IR_MO_SIGN) && ir_mo_bytes(in->carg[0]) <= 4)
+            x86_ra_mark_zx(c, ir_out(in, 0));
         break;
     case IR_OP_st:
         lower_st(c, in);
@@ -935,6 +1000,13 @@ void x86_lower_insn(struct x86_ctx *c, const struct ir_insn *in)
         break;
     case IR_OP_goto_ptr:
         lower_goto_ptr(c, in);
+        break;
+    case IR_OP_ras_push:
+        x86_lower_ras_push(c, in);
+        break;
+    case IR_OP_goto_ret:
+        x86_lower_goto_ret(c, in);
+        leave_block(c);
         break;
     case IR_OP_exit:
         lower_exit(c, in);

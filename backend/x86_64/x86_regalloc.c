@@ -510,7 +510,24 @@ void x86_ra_out(struct x86_ctx *c, ir_ref v, int reg)
         unbind(c, old);
     bind(c, reg, v);
     c->vals[v].mem_ok = false;
+    c->vals[v].zx = false;
     lock(c, reg);
+}
+
+void x86_ra_mark_zx(struct x86_ctx *c, ir_ref v)
+{
+    if (is_temp(c, v))
+        c->vals[v].zx = true;
+}
+
+bool x86_ra_known_zx(const struct x86_ctx *c, ir_ref v) { return is_temp(c, v) && c->vals[v].zx; }
+
+bool x86_ra_in_env(struct x86_ctx *c, ir_ref v, struct x86_mem *m)
+{
+    if (!is_global(c, v) || c->vals[v].reg >= 0 || !c->vals[v].mem_ok)
+        return false;
+    *m = val_home(c, v);
+    return true;
 }
 
 /* ---- sync points ---------------------------------------------------------------- */
@@ -559,6 +576,7 @@ void x86_ra_enter_label(struct x86_ctx *c, const uint64_t *live)
         if (is_temp(c, v)) {
             free_slot(c, v);
             c->vals[v].mem_ok = x86_bit(live, v);
+            c->vals[v].zx = false; /* other paths may arrive with other values */
         } else if (is_global(c, v)) {
             c->vals[v].mem_ok = true;
         }

@@ -22,10 +22,21 @@
 # that same size: its column is its slowdown against native.
 # Installs qemu-user with apt-get if qemu-aarch64 is missing (its column is
 # then skipped if that fails); fetches busybox-static:arm64 as the tests do.
+#
+# BENCH_GUEST=x86_64 (bench/x86_64/run.sh sets it) benchmarks the x86-64
+# frontend the same way: the guest is the native x86-64 build of each program
+# itself, qemu is qemu-x86_64, busybox is busybox-static:amd64, and the build
+# target bench_x64 (default build dir build-bench-x64).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build-bench-a64}
+guest=${BENCH_GUEST:-aarch64}
+case $guest in
+aarch64) target=bench_a64 bb_arch=arm64 default_build=build-bench-a64 ;;
+x86_64) target=bench_x64 bb_arch=amd64 default_build=build-bench-x64 ;;
+*) echo "bench: unknown BENCH_GUEST '$guest' (aarch64 or x86_64)" >&2; exit 2 ;;
+esac
+build=${1:-$root/$default_build}
 mkdir -p "$build" && build=$(cd "$build" && pwd)
 runs=${RUNS:-5}
 do_interp=${INTERP:-1}
@@ -45,28 +56,29 @@ declare -A interp_reps=([sieve]=2 [crc32]=15 [matmul_int]=6 [matmul_fp]=2 [quick
 
 need_build=0
 for p in $progs hello; do
-    [ -x "$bin/$p.aarch64" ] && [ -x "$bin/$p.x86_64" ] || need_build=1
+    [ -x "$bin/$p.$guest" ] && [ -x "$bin/$p.x86_64" ] || need_build=1
 done
 [ -x "$ferry" ] && [ -x "$timeit" ] || need_build=1
 if [ $need_build = 1 ]; then
-    echo "bench: building bench_a64 in $build ..." >&2
+    echo "bench: building $target in $build ..." >&2
     [ -f "$build/CMakeCache.txt" ] ||
         cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 2
-    cmake --build "$build" -j2 --target bench_a64 >"$tmp/build.log" 2>&1 ||
+    cmake --build "$build" -j2 --target "$target" >"$tmp/build.log" 2>&1 ||
         { tail -20 "$tmp/build.log" >&2; exit 2; }
-    [ -x "$bin/hello.aarch64" ] ||
-        { echo "bench: no aarch64 programs: apt-get install gcc-aarch64-linux-gnu" >&2; exit 2; }
+    [ -x "$bin/hello.$guest" ] ||
+        { echo "bench: no $guest programs$([ "$guest" = aarch64 ] &&
+            echo ': apt-get install gcc-aarch64-linux-gnu')" >&2; exit 2; }
 fi
 
-# ---- qemu-aarch64 -------------------------------------------------------------
-qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
+# ---- qemu-user -----------------------------------------------------------------
+qemu=$(command -v "qemu-$guest" || command -v "qemu-$guest-static" || true)
 if [ -z "$qemu" ]; then
     echo "bench: installing qemu-user (Debian package) for the comparison..." >&2
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends qemu-user \
         >"$tmp/apt.log" 2>&1 || tail -3 "$tmp/apt.log" >&2
-    qemu=$(command -v qemu-aarch64 || true)
+    qemu=$(command -v "qemu-$guest" || true)
     [ -n "$qemu" ] || echo "bench: qemu-user could not be installed; qemu column skipped" >&2
 fi
 
@@ -74,10 +86,10 @@ fi
 engines="native jit"
 [ -n "$qemu" ] && engines="$engines qemu"
 cmd_native() { local p=$1; shift; echo "$bin/$p.x86_64" "$@"; }
-cmd_jit() { local p=$1; shift; echo "$ferry" run --backend=jit "$bin/$p.aarch64" "$@"; }
-cmd_interp() { local p=$1; shift; echo "$ferry" run --backend=interp "$bin/$p.aarch64" "$@"; }
-cmd_jitO0() { local p=$1; shift; echo "$ferry" run --backend=jit -O0 "$bin/$p.aarch64" "$@"; }
-cmd_qemu() { local p=$1; shift; echo "$qemu" "$bin/$p.aarch64" "$@"; }
+cmd_jit() { local p=$1; shift; echo "$ferry" run --backend=jit "$bin/$p.$guest" "$@"; }
+cmd_interp() { local p=$1; shift; echo "$ferry" run --backend=interp "$bin/$p.$guest" "$@"; }
+cmd_jitO0() { local p=$1; shift; echo "$ferry" run --backend=jit -O0 "$bin/$p.$guest" "$@"; }
+cmd_qemu() { local p=$1; shift; echo "$qemu" "$bin/$p.$guest" "$@"; }
 
 # measure KEY REF_FILE CMD...: one timed run; appends "wall cpu ok" to $tmp/KEY
 measure() {
@@ -146,7 +158,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b + 0 == 
 
 echo "CPU time (user+sys, s): median (min) of $runs runs; speed ratios from the medians"
 fmt="%-11s %17s %17s %17s %12s %10s %10s %10s\n"
-printf "$fmt" program native ferry-jit qemu-aarch64 "interp/nat" "qemu/jit" "jit/nat" "qemu/jit"
+printf "$fmt" program native ferry-jit "qemu-$guest" "interp/nat" "qemu/jit" "jit/nat" "qemu/jit"
 printf "$fmt" "" "" "" "" "(cpu)" "(cpu)" "(cpu)" "(wall)"
 : >"$tmp/geo"
 for p in $progs; do
@@ -184,11 +196,11 @@ fi
 if [ "$sha_mb" -gt 0 ]; then
     bb=""
     for d in "$build/tests/user/busybox" "$bin/busybox"; do
-        [ -x "$d/arm64/bin/busybox" ] && { bb=$d; break; }
+        [ -x "$d/$bb_arch/bin/busybox" ] && { bb=$d; break; }
     done
     if [ -z "$bb" ]; then
         sh "$root/tests/user/busybox_fetch.sh" "$bin/busybox" >&2
-        [ -x "$bin/busybox/arm64/bin/busybox" ] && bb=$bin/busybox
+        [ -x "$bin/busybox/$bb_arch/bin/busybox" ] && bb=$bin/busybox
     fi
     if [ -z "$bb" ]; then
         echo "busybox sha256sum: skipped ($(cat "$bin/busybox/skip-reason" 2>/dev/null))"
@@ -196,13 +208,13 @@ if [ "$sha_mb" -gt 0 ]; then
         data=$tmp/data.bin
         head -c $((sha_mb << 20)) /dev/urandom >"$data"
         (cd "$tmp" && sha256sum data.bin) >"$tmp/ref.sha"
-        arm=$bb/arm64/bin/busybox
+        gbb=$bb/$bb_arch/bin/busybox
         nat_sha() { if [ -x "$bb/amd64/bin/busybox" ]; then echo "$bb/amd64/bin/busybox" sha256sum data.bin; else echo sha256sum data.bin; fi; }
         cd "$tmp"
         for ((r = 0; r < runs; r++)); do
             measure sha.native "$tmp/ref.sha" $(nat_sha)
-            measure sha.jit "$tmp/ref.sha" "$ferry" run "$arm" sha256sum data.bin
-            [ -n "$qemu" ] && measure sha.qemu "$tmp/ref.sha" "$qemu" "$arm" sha256sum data.bin
+            measure sha.jit "$tmp/ref.sha" "$ferry" run "$gbb" sha256sum data.bin
+            [ -n "$qemu" ] && measure sha.qemu "$tmp/ref.sha" "$qemu" "$gbb" sha256sum data.bin
         done
         cd - >/dev/null
         echo "busybox sha256sum of $sha_mb MiB: median (min) of $runs runs, seconds"

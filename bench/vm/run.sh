@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# VM benchmark: ferry's KVM engine against qemu-system-x86_64 (KVM and TCG) on
-# the same Multiboot guests (tests/guest/pc), and the compute guest at CPL3
-# against the same kernels run as a native host process.  Side by side in one
-# run, medians of RUNS runs (default 5).  Never a pass/fail test.
+# VM benchmark: ferry's engines (KVM, and TCG with the JIT and with the
+# interpreter) against qemu-system-x86_64 (KVM and TCG) on the same Multiboot
+# guests (tests/guest/pc), and the compute guest at CPL3 against the same
+# kernels run as a native host process.  Side by side in one run, medians of
+# RUNS runs (default 5).  Never a pass/fail test.
 #
 #   bench/vm/run.sh [BUILD_DIR]      (default: build; needs ferry and pc_guests built)
 #   RUNS=9 EXITS=20000 ROUNDS=300 bench/vm/run.sh build
 #   NO_QEMU=1 bench/vm/run.sh        (ferry and native only: QEMU-KVM runs take seconds each)
+#   NO_QEMU_KVM=1 bench/vm/run.sh    (QEMU's TCG rows only: QEMU-KVM takes ~35 s per boot on PVM)
 #
 # Installs Debian's qemu-system-x86 if qemu-system-x86_64 is missing (QEMU rows
 # are skipped if that fails).  Rows:
@@ -19,6 +21,13 @@
 #                   them; and CPU time (user+system) of the whole process at
 #                   ROUNDS rounds minus at 0 rounds, which a loaded machine
 #                   does not inflate
+#   compute, TCG    the translators on the compute guest: ferry --accel=tcg
+#                   (JIT at ROUNDS, interpreter at INTERP_ROUNDS, default
+#                   ROUNDS/10) and qemu -accel tcg, as CPU ms per round
+#                   (R rounds minus 0 rounds), with the TCG/KVM ratio and
+#                   QEMU-TCG over ferry-TCG (the issue's target: at least 1.3).
+#                   Ferry TCG rows say "unavailable" (with the reason) where
+#                   the TCG engine is not built.
 # Timing rows show the median and the minimum.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +37,7 @@ build=$(cd "$build" && pwd)
 runs=${RUNS:-5}
 exits=${EXITS:-5000}
 rounds=${ROUNDS:-300}
+interp_rounds=${INTERP_ROUNDS:-$(( (${ROUNDS:-300} + 9) / 10 ))}
 ferry=$build/cli/ferry
 guests=$build/tests/guest/pc
 tmp=$(mktemp -d)
@@ -53,6 +63,8 @@ if [ -z "$qemu" ]; then
     [ -n "$qemu" ] || { echo "bench: qemu-system-x86 could not be installed; QEMU rows skipped" >&2; tail -3 "$tmp/apt.log" >&2; }
 fi
 [ "$qemu" = skip ] && qemu=""
+qemu_kvm=$qemu
+[ "${NO_QEMU_KVM:-0}" = 1 ] && qemu_kvm=""
 qemu_run() { # qemu_run ACCEL IMAGE [append]
     "$qemu" -accel "$1" -M pc -m 128 -nodefaults -no-user-config -display none -no-reboot \
         -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$2" ${3:+-append "$3"}
@@ -60,6 +72,14 @@ qemu_run() { # qemu_run ACCEL IMAGE [append]
 ferry_run() { # ferry_run IMAGE [cmdline...]
     "$ferry" vm --accel=kvm "$@"
 }
+ferry_tcg() { # ferry_tcg jit|interp IMAGE [cmdline...]
+    local b=$1
+    shift
+    "$ferry" vm --accel=tcg --backend="$b" "$@"
+}
+tcg_why=$("$ferry" vm --probe 2>/dev/null | sed -n 's/^TCG: not available: //p' || true)
+[ -n "$tcg_why" ] || "$ferry" vm --probe 2>/dev/null | grep -q '^TCG: usable' ||
+    tcg_why="ferry vm --probe does not report a usable TCG engine"
 
 # ---- helpers ------------------------------------------------------------------
 now_ns() { date +%s%N; }
@@ -116,7 +136,7 @@ tsc_hz=$("$tmp/tsc_hz")
 
 echo "== ferry VM benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   medians of $runs runs; ferry: $ferry; host TSC $(awk -v h="$tsc_hz" 'BEGIN {printf "%.3f GHz", h / 1e9}')"
-"$ferry" vm --probe 2>&1 | grep -E "^(host CPU|KVM backend|KVM:)" | sed 's/^/   /'
+"$ferry" vm --probe 2>&1 | grep -E "^(host CPU|KVM backend|KVM:|TCG:)" | sed 's/^/   /'
 [ -n "$qemu" ] && echo "   QEMU: $("$qemu" --version | head -n1)"
 echo
 
@@ -125,7 +145,7 @@ row "ferry vm --accel=kvm  (Multiboot)" "$(med_ms ferry_run "$guests/empty.mb.el
 row "ferry vm --accel=kvm  (ELF64, --entry-ring=3)" "$(med_ms ferry_run --entry-ring=3 "$guests/empty.elf64")"
 row "ferry vm --accel=kvm  (ELF64, CPL0)" "$(med_ms ferry_run "$guests/empty.elf64")"
 if [ -n "$qemu" ]; then
-    row "qemu-system-x86_64 -accel kvm (Multiboot)" "$(med_ms qemu_run kvm "$guests/empty.mb.elf")"
+    [ -z "$qemu_kvm" ] || row "qemu-system-x86_64 -accel kvm (Multiboot)" "$(med_ms qemu_run kvm "$guests/empty.mb.elf")"
     row "qemu-system-x86_64 -accel tcg (Multiboot)" "$(med_ms qemu_run tcg "$guests/empty.mb.elf")"
 fi
 echo "   target: ferry under 20 ms"
@@ -147,14 +167,14 @@ for ring in 3 0; do
         marker_once 1 2 ferry_run "$guests/exits.mb.elf" n=$exits $ra |
             awk -v n="$exits" '{printf "%.3f\n", $1 * 1000 / n}' >>"$tmp/x.marker$ring"
         if [ -n "$qemu" ]; then
-            tsc_once qemu_run kvm "$guests/exits.mb.elf" "n=$exits report=1 $ra" >>"$tmp/x.qkvm$ring"
+            [ -z "$qemu_kvm" ] || tsc_once qemu_run kvm "$guests/exits.mb.elf" "n=$exits report=1 $ra" >>"$tmp/x.qkvm$ring"
             tsc_once qemu_run tcg "$guests/exits.mb.elf" "n=$exits report=1 $ra" >>"$tmp/x.qtcg$ring"
         fi
     done
     row "ferry kvm, payload at CPL$ring" "$(summary <"$tmp/x.ferry$ring")"
     row "ferry kvm, payload at CPL$ring (ferry's phase markers)" "$(summary <"$tmp/x.marker$ring")"
     if [ -n "$qemu" ]; then
-        row "qemu -accel kvm, payload at CPL$ring" "$(summary <"$tmp/x.qkvm$ring")"
+        [ -z "$qemu_kvm" ] || row "qemu -accel kvm, payload at CPL$ring" "$(summary <"$tmp/x.qkvm$ring")"
         row "qemu -accel tcg, payload at CPL$ring (no real exit)" "$(summary <"$tmp/x.qtcg$ring")"
     fi
 done
@@ -193,6 +213,57 @@ cmp_row "native host process" native
 cmp_row "ferry kvm, Multiboot, kit drops to CPL3" mb
 cmp_row "ferry kvm, ELF64 --entry-ring=3" e64
 if [ -n "$qemu" ]; then
-    row "qemu -accel kvm, CPL3 (whole run, wall clock)" "$(med_ms qemu_run kvm "$guests/compute.mb.elf" "rounds=$rounds ring=3")"
+    [ -z "$qemu_kvm" ] || row "qemu -accel kvm, CPL3 (whole run, wall clock)" "$(med_ms qemu_run kvm "$guests/compute.mb.elf" "rounds=$rounds ring=3")"
 fi
 echo "   target: the CPL3 guest within 5% of native"
+
+echo
+echo "-- compute guest on the translators (TCG): CPU ms per round (R rounds - 0 rounds, / R), payload at CPL3"
+# Interleaved runs.  CPU time of the whole process at R rounds minus at 0
+# rounds, divided by R: the per-round cost of the kernels, start-up excluded.
+per_round() { # per_round R CMD-R... -- CMD-0...: CPU ms per round of one run pair
+    local r=$1 a=() b=()
+    shift
+    while [ "$1" != -- ]; do a+=("$1"); shift; done
+    shift
+    b=("$@")
+    local c1 c0
+    c1=$(cpu_ms "${a[@]}")
+    c0=$(cpu_ms "${b[@]}")
+    echo "$c1 $c0 $r" | awk '{printf "%.4f\n", ($1 - $2) / $3}'
+}
+for _ in $(seq "$runs"); do
+    per_round "$rounds" ferry_run "$guests/compute.mb.elf" rounds=$rounds ring=3 -- \
+        ferry_run "$guests/compute.mb.elf" rounds=0 ring=3 >>"$tmp/t.kvm"
+    if [ -z "$tcg_why" ]; then
+        per_round "$rounds" ferry_tcg jit "$guests/compute.mb.elf" rounds=$rounds ring=3 -- \
+            ferry_tcg jit "$guests/compute.mb.elf" rounds=0 ring=3 >>"$tmp/t.jit"
+        per_round "$interp_rounds" ferry_tcg interp "$guests/compute.mb.elf" rounds=$interp_rounds ring=3 -- \
+            ferry_tcg interp "$guests/compute.mb.elf" rounds=0 ring=3 >>"$tmp/t.interp"
+    fi
+    if [ -n "$qemu" ]; then
+        per_round "$rounds" qemu_run tcg "$guests/compute.mb.elf" "rounds=$rounds ring=3" -- \
+            qemu_run tcg "$guests/compute.mb.elf" "rounds=0 ring=3" >>"$tmp/t.qtcg"
+    fi
+done
+ratio() { # ratio NUM-FILE DEN-FILE: median(NUM) / median(DEN)
+    awk -v a="$(median <"$1")" -v b="$(median <"$2")" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else printf "n/a"}'
+}
+printf "  %-52s %-28s %s\n" "" "CPU ms per round" "vs ferry kvm"
+printf "  %-52s %-28s %s\n" "ferry vm --accel=kvm ($rounds rounds)" "$(summary <"$tmp/t.kvm")" "1.00x"
+if [ -z "$tcg_why" ]; then
+    printf "  %-52s %-28s %s\n" "ferry vm --accel=tcg --backend=jit ($rounds rounds)" "$(summary <"$tmp/t.jit")" "$(ratio "$tmp/t.jit" "$tmp/t.kvm")"
+    printf "  %-52s %-28s %s\n" "ferry vm --accel=tcg --backend=interp ($interp_rounds rounds)" "$(summary <"$tmp/t.interp")" "$(ratio "$tmp/t.interp" "$tmp/t.kvm")"
+else
+    row "ferry vm --accel=tcg --backend=jit" "unavailable: $tcg_why"
+    row "ferry vm --accel=tcg --backend=interp" "unavailable: $tcg_why"
+fi
+if [ -n "$qemu" ]; then
+    printf "  %-52s %-28s %s\n" "qemu -accel tcg ($rounds rounds)" "$(summary <"$tmp/t.qtcg")" "$(ratio "$tmp/t.qtcg" "$tmp/t.kvm")"
+    if [ -z "$tcg_why" ]; then
+        row "speed of ferry TCG (jit) over QEMU TCG" "$(ratio "$tmp/t.qtcg" "$tmp/t.jit")  (QEMU's time / ferry's; target: at least 1.30x)"
+    else
+        row "speed of ferry TCG (jit) over QEMU TCG" "unavailable: $tcg_why"
+    fi
+fi
+echo "   TCG/KVM: above 1 means slower than ferry's KVM engine; the issue's target is ferry TCG at 1.3x QEMU TCG's speed"

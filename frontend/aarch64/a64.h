@@ -33,6 +33,23 @@ struct a64_dc {
     /* IR globals, created on first use (0 = not yet): x0..x30, sp; N Z C V. */
     ir_ref g_x[32];
     ir_ref g_flag[4];
+    /* The last flag-setting operation of the block (a64_operand.c): a
+     * condition read while nothing since has written the flags, its operands
+     * or its result is computed from them (cmp + b.cond -> one brcond). */
+    struct a64_flagsrc {
+        uint8_t kind;  /* enum a64_fs_kind; A64_FS_NONE: nothing recorded */
+        bool sf;       /* operand width */
+        uint32_t end;  /* f->ninsns right after the flag writes */
+        ir_ref a, b;   /* SUBS/ADDS operands */
+        ir_ref res;    /* the result */
+    } fs;
+};
+
+enum a64_fs_kind {
+    A64_FS_NONE = 0,
+    A64_FS_SUB,   /* SUBS/CMP res = a - b (no carry in) */
+    A64_FS_ADD,   /* ADDS/CMN res = a + b (no carry in) */
+    A64_FS_LOGIC, /* ANDS/BICS/TST: N, Z of res; C = V = 0 */
 };
 
 static inline uint32_t a64_bits(uint32_t insn, unsigned pos, unsigned len)
@@ -95,32 +112,43 @@ ir_ref a64_nf(struct a64_dc *dc);
 ir_ref a64_zf(struct a64_dc *dc);
 ir_ref a64_cf(struct a64_dc *dc);
 ir_ref a64_vf(struct a64_dc *dc);
-/* N and Z from a result of width sf. */
+/* N and Z from a result of width sf (nf, zf = the result; see a64_cpu.h). */
 void a64_set_nz(struct a64_dc *dc, bool sf, ir_ref res);
+/* NZCV of a logical operation (ANDS, BICS, TST): N, Z of res; C = V = 0. */
+void a64_set_nzcv_logic(struct a64_dc *dc, bool sf, ir_ref res);
 /* d = a + b + cin (cin i32/i64 const or value of width sf, or IR_NONE for 0),
  * optionally setting NZCV.  Returns the result temp. */
 ir_ref a64_add_flags(struct a64_dc *dc, bool sf, ir_ref a, ir_ref b, ir_ref cin, bool setflags);
 /* d = a - b - (1 - cin) (cin IR_NONE means "carry set": plain subtraction),
  * optionally setting NZCV (C = NOT borrow). */
 ir_ref a64_sub_flags(struct a64_dc *dc, bool sf, ir_ref a, ir_ref b, ir_ref cin, bool setflags);
-/* The same with the four flags written to fl[0..3] (i32 refs for N Z C V, e.g.
- * temps for CCMP), or not computed when fl is NULL. */
+/* The same with the four flags written to fl[0..3] (N, Z: i64 in the nf/zf
+ * form of struct a64_cpu; C, V: i32 0/1; e.g. temps for CCMP), or not computed
+ * when fl is NULL. */
 ir_ref a64_addsub_to(struct a64_dc *dc, bool sf, bool sub, ir_ref a, ir_ref b, ir_ref cin,
                      const ir_ref fl[4]);
 /* The carry flag as a value of width sf (ADC/SBC carry in). */
 ir_ref a64_carry(struct a64_dc *dc, bool sf);
 /* Set NZCV from a 4-bit constant (CCMP's #nzcv). */
 void a64_set_nzcv_imm(struct a64_dc *dc, unsigned nzcv);
+/* Set NZCV from a 4-bit value (i32, N = bit 3; FCMP, MSR NZCV). */
+void a64_set_nzcv(struct a64_dc *dc, ir_ref nzcv);
+/* NZCV as a 4-bit value (i32, N = bit 3; MRS NZCV). */
+ir_ref a64_get_nzcv(struct a64_dc *dc);
 
 /* A condition as an IR comparison: holds iff cond(a, b). */
 struct a64_cmp {
-    ir_ref a, b; /* i32 */
+    ir_ref a, b; /* both i32 or both i64 */
     enum ir_cond cond;
 };
-/* ConditionHolds(cond) for the 4-bit A64 condition code. */
+/* ConditionHolds(cond) for the 4-bit A64 condition code.  Right after a
+ * compare in the same block it compares the compare's operands (i32 or i64);
+ * otherwise it reads the flags. */
 struct a64_cmp a64_cond(struct a64_dc *dc, unsigned cond);
 /* The same comparison with i64 operands (for movcond.i64). */
 struct a64_cmp a64_cmp_wide(struct a64_dc *dc, struct a64_cmp c);
+/* The same comparison with i32 operands (for setcond.i32, movcond.i32). */
+struct a64_cmp a64_cmp_narrow(struct a64_dc *dc, struct a64_cmp c);
 
 /* ---- block endings (a64_translate.c) -------------------------------------- */
 

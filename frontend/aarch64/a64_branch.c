@@ -35,8 +35,10 @@ static enum a64_status a64_b_cond(struct a64_dc *dc)
 static enum a64_status a64_b(struct a64_dc *dc)
 {
     uint64_t target = dc->pc + (uint64_t)(a64_sbits(dc->insn, 0, 26) * 4);
-    if (a64_bit(dc->insn, 31))
+    if (a64_bit(dc->insn, 31)) { /* BL: a call; its return is hinted */
         ir_movi(dc->f, a64_xreg(dc, 30), dc->pc + 4);
+        ir_ras_push(dc->f, dc->pc + 4);
+    }
     a64_goto(dc, target);
     return A64_END;
 }
@@ -75,9 +77,14 @@ static enum a64_status a64_br_reg(struct a64_dc *dc)
         return A64_UNDEF; /* ERET, DRPS: not at EL0 */
     ir_ref dest = ir_temp(dc->f, IR_I64);
     ir_mov(dc->f, dest, a64_src(dc, a64_bits(insn, 5, 5), true)); /* before BLR writes X30 */
-    if (opc == 1)
+    if (opc == 1) { /* BLR: a call */
         ir_movi(dc->f, a64_xreg(dc, 30), dc->pc + 4);
-    a64_goto_reg(dc, dest);
+        ir_ras_push(dc->f, dc->pc + 4);
+    }
+    if (opc == 2)
+        ir_goto_ret(dc->f, dest); /* RET: pops the call's return-address hint */
+    else
+        a64_goto_reg(dc, dest);
     return A64_END;
 }
 

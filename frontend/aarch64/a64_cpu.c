@@ -19,10 +19,25 @@ void a64_cpu_reset(struct a64_cpu *cpu)
     cpu->excl_addr = A64_EXCL_NONE;
 }
 
+unsigned a64_cpu_nzcv(const struct a64_cpu *cpu)
+{
+    return (unsigned)(cpu->nf >> 63) << 3 | (cpu->zf == 0 ? 4u : 0u) | (cpu->cf ? 2u : 0u) |
+           (cpu->vf ? 1u : 0u);
+}
+
+void a64_cpu_set_nzcv(struct a64_cpu *cpu, unsigned nzcv)
+{
+    cpu->nf = (uint64_t)((nzcv >> 3) & 1) << 63;
+    cpu->zf = (nzcv >> 2) & 1 ? 0 : 1;
+    cpu->cf = (nzcv >> 1) & 1;
+    cpu->vf = nzcv & 1;
+}
+
 void a64_cpu_dump(const struct a64_cpu *cpu, FILE *out)
 {
+    unsigned nzcv = a64_cpu_nzcv(cpu);
     fprintf(out, " PC=%016" PRIx64 "  SP=%016" PRIx64 "  NZCV=%c%c%c%c\n", cpu->head.pc, cpu->sp,
-            cpu->nf ? 'N' : '-', cpu->zf ? 'Z' : '-', cpu->cf ? 'C' : '-', cpu->vf ? 'V' : '-');
+            nzcv & 8 ? 'N' : '-', nzcv & 4 ? 'Z' : '-', nzcv & 2 ? 'C' : '-', nzcv & 1 ? 'V' : '-');
     for (int i = 0; i < 31; i++) {
         fprintf(out, " X%02d=%016" PRIx64, i, cpu->x[i]);
         if (i % 4 == 3 || i == 30)

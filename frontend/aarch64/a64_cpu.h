@@ -45,9 +45,14 @@ struct a64_cpu {
     uint64_t x[31];
     uint64_t sp;
 
-    /* NZCV, one flag per field, each 0 or 1 (separate IR globals, so the
-     * dead-code pass drops flag computations nobody reads). */
-    uint32_t nf, zf, cf, vf;
+    /* NZCV, one field per flag (separate IR globals, so the dead-code pass
+     * drops flag computations nobody reads).  N and Z are kept as values so
+     * that a flag-setting instruction just stores its result: N is bit 63 of
+     * nf (a 32-bit result is stored sign-extended), Z is set iff zf == 0.
+     * C and V are 0 or 1.  Outside the translator use a64_cpu_nzcv() and
+     * a64_cpu_set_nzcv(). */
+    uint64_t nf, zf;
+    uint32_t cf, vf;
 
     /* System registers EL0 can see. */
     uint64_t tpidr_el0;   /* TLS pointer: MRS/MSR TPIDR_EL0 */
@@ -111,6 +116,10 @@ uint64_t a64_hwcap2(void);
 
 /* Zero everything and open the exclusive monitor (frontend_aarch64.cpu_reset). */
 void a64_cpu_reset(struct a64_cpu *cpu);
+/* The architectural NZCV as 4 bits (N = 8, Z = 4, C = 2, V = 1): read from /
+ * write to the flag fields (use these, not the fields, outside the translator). */
+unsigned a64_cpu_nzcv(const struct a64_cpu *cpu);
+void a64_cpu_set_nzcv(struct a64_cpu *cpu, unsigned nzcv);
 /* Print pc, x0..x30, sp, NZCV (frontend_aarch64.cpu_dump). */
 void a64_cpu_dump(const struct a64_cpu *cpu, FILE *out);
 

@@ -90,9 +90,7 @@ static enum a64_status a64_logic_imm(struct a64_dc *dc)
     ir_ref res = a64_temp(dc, sf);
     ir_emit_1_2(dc->f, ops[opc], res, a64_src(dc, rn, sf), a64_imm(dc, sf, imm));
     if (opc == 3) {
-        a64_set_nz(dc, sf, res);
-        ir_movi(dc->f, a64_cf(dc), 0);
-        ir_movi(dc->f, a64_vf(dc), 0);
+        a64_set_nzcv_logic(dc, sf, res);
         a64_dst(dc, rd, sf, res);
     } else {
         a64_dst_sp(dc, rd, sf, res);

@@ -34,9 +34,7 @@ static enum a64_status a64_logic_reg(struct a64_dc *dc)
     }
 done:
     if (opc == 3) {
-        a64_set_nz(dc, sf, res);
-        ir_movi(f, a64_cf(dc), 0);
-        ir_movi(f, a64_vf(dc), 0);
+        a64_set_nzcv_logic(dc, sf, res);
     }
     a64_dst(dc, rd, sf, res);
     return A64_OK;
@@ -105,19 +103,22 @@ static enum a64_status a64_ccmp(struct a64_dc *dc)
         return A64_UNDEF;
     struct ir_func *f = dc->f;
     /* the condition first: it reads the old flags */
-    struct a64_cmp c = a64_cond(dc, cond);
+    struct a64_cmp c = a64_cmp_narrow(dc, a64_cond(dc, cond));
     ir_ref holds = ir_temp(f, IR_I32);
     ir_setcond(f, c.cond, holds, c.a, c.b);
     ir_ref b = a64_bit(insn, 11) ? a64_imm(dc, sf, y) : a64_src(dc, y, sf);
-    ir_ref fl[4];
-    for (int i = 0; i < 4; i++)
-        fl[i] = ir_temp(f, IR_I32);
+    ir_ref fl[4] = {ir_temp(f, IR_I64), ir_temp(f, IR_I64), ir_temp(f, IR_I32),
+                    ir_temp(f, IR_I32)};
     a64_addsub_to(dc, sf, sub, a64_src(dc, rn, sf), b, IR_NONE, fl);
+    /* the flags of the comparison, or #nzcv (in the nf/zf form for N and Z) */
+    ir_ref holds64 = a64_zext(dc, holds);
+    ir_movcond(f, IR_COND_ne, a64_nf(dc), holds64, ir_const(f, IR_I64, 0), fl[0],
+               ir_const(f, IR_I64, (uint64_t)((nzcv >> 3) & 1) << 63));
+    ir_movcond(f, IR_COND_ne, a64_zf(dc), holds64, ir_const(f, IR_I64, 0), fl[1],
+               ir_const(f, IR_I64, (nzcv >> 2) & 1 ? 0 : 1));
     ir_ref zero = ir_const(f, IR_I32, 0);
-    ir_ref glob[4] = {a64_nf(dc), a64_zf(dc), a64_cf(dc), a64_vf(dc)};
-    for (int i = 0; i < 4; i++)
-        ir_movcond(f, IR_COND_ne, glob[i], holds, zero, fl[i],
-                   ir_const(f, IR_I32, (nzcv >> (3 - i)) & 1));
+    ir_movcond(f, IR_COND_ne, a64_cf(dc), holds, zero, fl[2], ir_const(f, IR_I32, (nzcv >> 1) & 1));
+    ir_movcond(f, IR_COND_ne, a64_vf(dc), holds, zero, fl[3], ir_const(f, IR_I32, nzcv & 1));
     return A64_OK;
 }
 
@@ -141,8 +142,7 @@ static enum a64_status a64_csel(struct a64_dc *dc)
         b = t;
     }
     struct a64_cmp c = a64_cond(dc, cond);
-    if (sf)
-        c = a64_cmp_wide(dc, c);
+    c = sf ? a64_cmp_wide(dc, c) : a64_cmp_narrow(dc, c);
     ir_ref res = a64_temp(dc, sf);
     ir_movcond(f, c.cond, res, c.a, c.b, a64_src(dc, rn, sf), b);
     a64_dst(dc, rd, sf, res);

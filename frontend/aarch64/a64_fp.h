@@ -305,6 +305,14 @@ uint64_t a64_h_fp_to_gpr(struct a64_cpu *cpu, uint64_t desc);
 /* SCVTF/UCVTF Sd/Dd, Wn/Xn: returns the FP bits (zero-extended). */
 uint64_t a64_h_fp_from_gpr(struct a64_cpu *cpu, uint64_t v, uint64_t desc);
 
+/* a64_fp_fast.c: the helper for a vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS of
+ * .2S/.4S/.2D (element-wise or by element; same descriptor as
+ * a64_h_fp_binary) with an all-lanes host fast path, or a64_hd_fp_binary for
+ * any other op / form. */
+const struct ir_helper *a64_fp_vec_helper(unsigned op, unsigned es, bool scalar);
+/* The host has fused multiply-add instructions (x86-64 FMA3). */
+bool a64_fp_host_fma(void);
+
 /* Integer vector helpers (a64_simd_helpers.c). */
 void a64_h_v_3same(struct a64_cpu *cpu, uint64_t desc);
 void a64_h_v_2misc(struct a64_cpu *cpu, uint64_t desc);

@@ -160,12 +160,51 @@ static bool fp_binary_fast(struct a64_cpu *cpu, const struct a64_desc *d)
     return d->es == 3 ? fp_binary_fast_sz(cpu, d, 3) : fp_binary_fast_sz(cpu, d, 2);
 }
 
+/* FCMEQ/FCMGE/FCMGT/FACGE/FACGT (and the compares with zero, b = 0 and the
+ * operands swapped for LE/LT): numbers compare without exceptions, so with
+ * FZ clear and no NaN lane the host compare is exact.  false: full path. */
+_Static_assert(A64_F_CMGE == A64_F_CMEQ + 1 && A64_F_CMGT == A64_F_CMEQ + 2 &&
+                   A64_F_ACGE == A64_F_CMEQ + 3 && A64_F_ACGT == A64_F_CMEQ + 4 &&
+                   A64_F_CMGE0 == A64_F_CMEQ0 + 1 && A64_F_CMGT0 == A64_F_CMEQ0 + 2 &&
+                   A64_F_CMLE0 == A64_F_CMEQ0 + 3 && A64_F_CMLT0 == A64_F_CMEQ0 + 4,
+               "compare op order (fp_cmp_fast callers)");
+static bool fp_cmp_fast(struct a64_cpu *cpu, const struct a64_desc *d, unsigned op, bool zero,
+                        bool swap)
+{
+    unsigned n = a64_nelem(d), sz = d->es;
+    if ((cpu->fpcr & A64_FPCR_FZ) || sz < 2 || (d->imm & 1))
+        return false;
+    const union a64_vreg *vn = &cpu->v[d->rn], *vm = &cpu->v[d->rm];
+    union a64_vreg r = {{0}};
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t a = a64_vget(vn, sz, i), b = zero ? 0 : a64_vget(vm, sz, d->imm2 ? d->imm2 - 1 : i);
+        if (a64_fp_is_nan(sz, a) || a64_fp_is_nan(sz, b))
+            return false;
+        if (op == A64_F_ACGE || op == A64_F_ACGT) {
+            a = a64_f_abs(sz, a);
+            b = a64_f_abs(sz, b);
+        }
+        if (swap) {
+            uint64_t t = a;
+            a = b;
+            b = t;
+        }
+        double x = sz == 3 ? fp_d(a) : (double)fp_f(a), y = sz == 3 ? fp_d(b) : (double)fp_f(b);
+        bool t = op == A64_F_CMEQ ? x == y : (op == A64_F_CMGT || op == A64_F_ACGT) ? x > y : x >= y;
+        a64_vset(&r, sz, i, t ? fp_ones(sz) : 0);
+    }
+    a64_vwrite(cpu, d->rd, &r, d->q && !d->scalar);
+    return true;
+}
+
 /* FADD & co: element-wise, pairwise (desc.imm bit 0: over the concatenation
  * Vm:Vn) or by element (desc.imm2 = index + 1: every m is Vm[index]). */
 void a64_h_fp_binary(struct a64_cpu *cpu, uint64_t desc)
 {
     struct a64_desc d = a64_desc_unpack(desc);
     if (fp_binary_fast(cpu, &d))
+        return;
+    if (d.op >= A64_F_CMEQ && d.op <= A64_F_ACGT && fp_cmp_fast(cpu, &d, d.op, false, false))
         return;
     unsigned n = a64_nelem(&d), sz = d.es;
     union a64_vreg vn = cpu->v[d.rn], vm = cpu->v[d.rm], vd = cpu->v[d.rd], r = {{0}};
@@ -213,9 +252,106 @@ static uint64_t fp_unop(struct a64_fpst *st, const struct a64_desc *d, uint64_t 
     }
 }
 
+/* FCVTZS/FCVTZU (round toward zero, FPCR.FZ clear) of one element of size
+ * sz to an integer of isz bits with fbits fraction bits: the host's
+ * truncating conversion when the element is a number whose scaled truncation
+ * fits (scaling by 2^fbits is exact or overflows to a rejected infinity);
+ * Inexact is computed here and ORed into *fpsr.  False: use the full path. */
+static bool fp_toint_fast(unsigned sz, uint64_t a, unsigned isz, unsigned fbits, bool uns,
+                          uint64_t *r, uint32_t *fpsr)
+{
+    if (sz < 2 || a64_fp_is_nan(sz, a))
+        return false;
+    double x = sz == 3 ? fp_d(a) : (double)fp_f(a);
+    if (fbits)
+        x *= fp_d((uint64_t)(1023 + fbits) << 52);
+    bool wide = isz == 64;
+    double lo = uns ? -1.0 : wide ? -0x1p63 : -2147483649.0;
+    double hi = uns ? (wide ? 0x1p64 : 0x1p32) : (wide ? 0x1p63 : 0x1p31);
+    if (!(x > lo && x < hi) && !(!uns && wide && x == -0x1p63))
+        return false;
+    uint64_t v = uns ? (x <= 0 ? 0 : (uint64_t)x) : (uint64_t)(int64_t)x;
+    *r = wide ? v : (uint32_t)v;
+    if (x > -0x1p52 && x < 0x1p52 && (double)(int64_t)x != x)
+        *fpsr |= A64_FPSR_IXC;
+    return true;
+}
+
+/* SCVTF/UCVTF of an integer of isz bits (v zero-extended) with fbits
+ * fraction bits to size sz: the host conversion (one rounding, in its
+ * round-to-nearest mode) is the Arm result when exact, or when FPCR.RMode
+ * is RN; Inexact comes from the significant bits.  Scaling by 2^-fbits is
+ * exact (no result comes near the denormals).  FZ does not matter. */
+static bool fp_fromint_fast(uint32_t fpcr, unsigned sz, uint64_t v, unsigned isz, unsigned fbits,
+                            bool uns, uint64_t *r, uint32_t *fpsr)
+{
+    if (sz < 2)
+        return false;
+    int64_t iv;
+    if (isz == 32)
+        iv = uns ? (int64_t)(uint32_t)v : (int64_t)(int32_t)v;
+    else if (uns && (v >> 63))
+        return false;
+    else
+        iv = (int64_t)v;
+    uint64_t u = iv < 0 ? -(uint64_t)iv : (uint64_t)iv;
+    unsigned prec = sz == 3 ? 53u : 24u;
+    bool inexact = false;
+    if (u >> prec)
+        inexact = 64u - (unsigned)__builtin_clzll(u) - (unsigned)__builtin_ctzll(u) > prec;
+    if (inexact && ((fpcr >> A64_FPCR_RMODE_SHIFT) & 3) != A64_RN)
+        return false;
+    if (sz == 3) {
+        double x = (double)iv;
+        if (fbits)
+            x *= fp_d((uint64_t)(1023 - fbits) << 52);
+        *r = fp_du(x);
+    } else {
+        float x = (float)iv;
+        if (fbits)
+            x *= fp_f((uint64_t)(127 - fbits) << 23);
+        *r = fp_fu(x);
+    }
+    if (inexact)
+        *fpsr |= A64_FPSR_IXC;
+    return true;
+}
+
+/* Vector FCVTZS/FCVTZU/SCVTF/UCVTF: every lane through the fast element
+ * conversions, or false (nothing written) for the full path. */
+static bool fp_unary_fast(struct a64_cpu *cpu, const struct a64_desc *d)
+{
+    bool toint = d->op == A64_F_TOINT;
+    if (toint ? (d->imm != A64_RZ || (cpu->fpcr & A64_FPCR_FZ)) : d->op != A64_F_FROMINT)
+        return false;
+    unsigned n = a64_nelem(d), bits = 8u << d->es;
+    union a64_vreg r = {{0}};
+    uint32_t fpsr = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t a = a64_vget(&cpu->v[d->rn], d->es, i), x;
+        bool ok = toint ? fp_toint_fast(d->es, a, bits, d->imm2, d->uns, &x, &fpsr)
+                        : fp_fromint_fast(cpu->fpcr, d->es, a, bits, d->imm2, d->uns, &x, &fpsr);
+        if (!ok)
+            return false;
+        a64_vset(&r, d->es, i, x);
+    }
+    cpu->fpsr |= fpsr;
+    a64_vwrite(cpu, d->rd, &r, d->q && !d->scalar);
+    return true;
+}
+
 void a64_h_fp_unary(struct a64_cpu *cpu, uint64_t desc)
 {
     struct a64_desc d = a64_desc_unpack(desc);
+    if (fp_unary_fast(cpu, &d))
+        return;
+    if (d.op >= A64_F_CMEQ0 && d.op <= A64_F_CMLT0) {
+        static const unsigned char rel[5] = {A64_F_CMEQ, A64_F_CMGE, A64_F_CMGT, A64_F_CMGE,
+                                             A64_F_CMGT};
+        unsigned k = d.op - A64_F_CMEQ0;
+        if (fp_cmp_fast(cpu, &d, rel[k], true, k >= 3))
+            return;
+    }
     unsigned n = a64_nelem(&d);
     union a64_vreg vn = cpu->v[d.rn], r = {{0}};
     struct a64_fpst st;
@@ -224,6 +360,29 @@ void a64_h_fp_unary(struct a64_cpu *cpu, uint64_t desc)
         a64_vset(&r, d.es, i, fp_unop(&st, &d, a64_vget(&vn, d.es, i)));
     a64_fpst_end(&st, cpu);
     a64_vwrite(cpu, d.rd, &r, d.q && !d.scalar);
+}
+
+/* Scalar FCVT between single and double: single -> double is exact for
+ * numbers (FZ only matters for denormal inputs); double -> single in the
+ * fast environment (a64_fp_fast_env) when the result is a normal number
+ * above the smallest (a64_fp_fast_ok) or an exact zero. */
+static bool fp_cvt_fast(struct a64_cpu *cpu, const struct a64_desc *d, uint64_t a, uint64_t *r)
+{
+    if (d->es == 2 && d->imm == 3) {
+        a &= 0xffffffffu;
+        if (a64_fp_is_nan(2, a) || (cpu->fpcr & A64_FPCR_FZ))
+            return false;
+        *r = fp_du((double)fp_f(a));
+        return true;
+    }
+    if (d->es == 3 && d->imm == 2 && a64_fp_fast_env(cpu) && !a64_fp_is_nan(3, a)) {
+        uint64_t x = fp_fu((float)fp_d(a));
+        if (a64_fp_fast_ok(2, x, false) || (a << 1) == 0) {
+            *r = x;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* FCVT Sd/Dd/Hd, <other>: desc.es = source size, desc.imm = destination size.
@@ -239,6 +398,10 @@ void a64_h_fp_convert(struct a64_cpu *cpu, uint64_t desc)
     a64_fpst_begin(&st, cpu);
     switch (d.op) {
     case A64_F_CVT:
+        if (fp_cvt_fast(cpu, &d, vn.d[0], &r.d[0])) {
+            a64_vwrite(cpu, d.rd, &r, false);
+            return;
+        }
         r.d[0] = a64_f_convert(&st, d.es, d.imm, vn.d[0] & (d.es == 3 ? ~0ull : (1ull << (8u << d.es)) - 1), false);
         a64_fpst_end(&st, cpu);
         a64_vwrite(cpu, d.rd, &r, false);
@@ -375,11 +538,25 @@ uint64_t a64_h_fmuladd_s(struct a64_cpu *cpu, uint64_t a, uint64_t n, uint64_t m
     return fp_slow_muladd(cpu, 2, a, n, m);
 }
 
+/* FCMP/FCMPE: two numbers (no NaN) compare without any exception; only
+ * FZ (an input denormal is flushed and raises IDC) needs the full path. */
 uint32_t a64_h_fp_cmp(struct a64_cpu *cpu, uint64_t desc)
 {
     struct a64_desc d = a64_desc_unpack(desc);
     uint64_t a = a64_vget(&cpu->v[d.rn], d.es, 0);
     uint64_t b = (d.imm & 2) ? 0 : a64_vget(&cpu->v[d.rm], d.es, 0);
+    if (!(cpu->fpcr & A64_FPCR_FZ) && d.es >= 2 && !a64_fp_is_nan(d.es, a) &&
+        !a64_fp_is_nan(d.es, b)) {
+        bool lt, eq;
+        if (d.es == 3) {
+            lt = fp_d(a) < fp_d(b);
+            eq = fp_d(a) == fp_d(b);
+        } else {
+            lt = fp_f(a) < fp_f(b);
+            eq = fp_f(a) == fp_f(b);
+        }
+        return lt ? 0x8 : eq ? 0x6 : 0x2;
+    }
     struct a64_fpst st;
     a64_fpst_begin(&st, cpu);
     unsigned nzcv = a64_f_compare(&st, d.es, a, b, d.imm & 1);
@@ -412,6 +589,11 @@ void a64_h_fp_reduce(struct a64_cpu *cpu, uint64_t desc)
 uint64_t a64_h_fp_to_gpr(struct a64_cpu *cpu, uint64_t desc)
 {
     struct a64_desc d = a64_desc_unpack(desc);
+    uint64_t fr;
+    if (d.imm == A64_RZ && !(cpu->fpcr & A64_FPCR_FZ) &&
+        fp_toint_fast(d.es, a64_vget(&cpu->v[d.rn], d.es, 0), d.q ? 64 : 32, d.imm2, d.uns, &fr,
+                      &cpu->fpsr))
+        return fr;
     struct a64_fpst st;
     a64_fpst_begin(&st, cpu);
     uint64_t r = a64_f_to_int(&st, d.es, a64_vget(&cpu->v[d.rn], d.es, 0), d.q ? 64 : 32, d.imm2,
@@ -423,6 +605,9 @@ uint64_t a64_h_fp_to_gpr(struct a64_cpu *cpu, uint64_t desc)
 uint64_t a64_h_fp_from_gpr(struct a64_cpu *cpu, uint64_t v, uint64_t desc)
 {
     struct a64_desc d = a64_desc_unpack(desc);
+    uint64_t fr;
+    if (fp_fromint_fast(cpu->fpcr, d.es, v, d.q ? 64 : 32, d.imm2, d.uns, &fr, &cpu->fpsr))
+        return fr;
     struct a64_fpst st;
     a64_fpst_begin(&st, cpu);
     uint64_t r = a64_f_from_int(&st, d.es, v, d.q ? 64 : 32, d.imm2, d.uns);

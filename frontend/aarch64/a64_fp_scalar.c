@@ -41,13 +41,7 @@ static ir_ref fp_read_scalar(struct a64_dc *dc, unsigned rn, unsigned sz)
 }
 
 /* Set N, Z, C, V from a 4-bit NZCV value (i32). */
-static void fp_set_nzcv(struct a64_dc *dc, ir_ref nzcv)
-{
-    ir_extract(dc->f, a64_nf(dc), nzcv, 3, 1);
-    ir_extract(dc->f, a64_zf(dc), nzcv, 2, 1);
-    ir_extract(dc->f, a64_cf(dc), nzcv, 1, 1);
-    ir_extract(dc->f, a64_vf(dc), nzcv, 0, 1);
-}
+static void fp_set_nzcv(struct a64_dc *dc, ir_ref nzcv) { a64_set_nzcv(dc, nzcv); }
 
 /* v with its sign bit (bit 8 << sz - 1) flipped. */
 static ir_ref fp_negate(struct a64_dc *dc, ir_ref v, unsigned sz)

@@ -1,7 +1,8 @@
 /* A64 Advanced SIMD floating point: the FP forms of the three same, two-reg
  * misc, by element, across lanes, scalar pairwise and shift-by-immediate
  * groups (single and double; half precision is FEAT_FP16, not implemented).
- * Each decodes to one call of a helper in a64_fp_helpers.c. */
+ * Each decodes to one call of a helper in a64_fp_helpers.c (the hottest
+ * vector arithmetic: a64_fp_fast.c); FABS/FNEG are plain IR. */
 #include <string.h>
 
 #include "frontend/aarch64/a64_fp.h"
@@ -18,6 +19,24 @@ static struct a64_desc sfp_desc(uint32_t insn, unsigned es, unsigned op, bool sc
     d.scalar = scalar;
     d.op = op;
     return d;
+}
+
+/* FABS/FNEG <Vd>.<T>, <Vn>.<T>: bit operations on the 64-bit halves (no FP
+ * exceptions, NaNs keep their payload: FPAbs/FPNeg only touch the sign). */
+static void sfp_sign_op(struct a64_dc *dc, bool neg, unsigned es, unsigned rd, unsigned rn, bool q)
+{
+    uint64_t sign = es == 3 ? 1ull << 63 : 0x8000000080000000ull;
+    ir_ref lo = a64_vld64(dc, rn, 0), hi = q ? a64_vld64(dc, rn, 1) : IR_NONE;
+    ir_ref t0 = ir_temp(dc->f, IR_I64);
+    ir_emit_1_2(dc->f, neg ? IR_OP_xor : IR_OP_andc, t0, lo, ir_const(dc->f, IR_I64, sign));
+    a64_vst64(dc, rd, 0, t0);
+    if (!q) {
+        a64_vzero_hi(dc, rd);
+        return;
+    }
+    ir_ref t1 = ir_temp(dc->f, IR_I64);
+    ir_emit_1_2(dc->f, neg ? IR_OP_xor : IR_OP_andc, t1, hi, ir_const(dc->f, IR_I64, sign));
+    a64_vst64(dc, rd, 1, t1);
 }
 
 enum { F3_VEC = 1, F3_SCALAR = 2, F3_PAIR = 4, F3_UNIMP = 8 };
@@ -60,7 +79,7 @@ enum a64_status a64_tr_simd_fp_3same(struct a64_dc *dc, bool scalar)
         return A64_UNDEF; /* .1D */
     struct a64_desc d = sfp_desc(insn, 2u + sz, (unsigned)info.op, scalar);
     d.imm = (info.flags & F3_PAIR) ? 1 : 0;
-    a64_call_desc(dc, &a64_hd_fp_binary, &d);
+    a64_call_desc(dc, d.imm ? &a64_hd_fp_binary : a64_fp_vec_helper(d.op, d.es, scalar), &d);
     return A64_OK;
 }
 
@@ -149,6 +168,10 @@ enum a64_status a64_tr_simd_fp_2misc(struct a64_dc *dc, bool scalar)
         return A64_UNDEF;
     if (d.op != A64_F_CVTN && d.op != A64_F_CVTXN && d.op != A64_F_CVTL && !scalar && sz && !q)
         return A64_UNDEF; /* .1D */
+    if (d.op == A64_F_ABS || d.op == A64_F_NEG) {
+        sfp_sign_op(dc, d.op == A64_F_NEG, es, d.rd, d.rn, q);
+        return A64_OK;
+    }
     d.uns = u;
     a64_call_desc(dc, h, &d);
     return A64_OK;
@@ -171,7 +194,7 @@ enum a64_status a64_tr_simd_fp_elem(struct a64_dc *dc, bool scalar)
     unsigned op = opcode == 1 ? A64_F_MLA : opcode == 5 ? A64_F_MLS : u ? A64_F_MULX : A64_F_MUL;
     struct a64_desc d = sfp_desc(insn, size, op, scalar);
     d.imm2 = idx + 1;
-    a64_call_desc(dc, &a64_hd_fp_binary, &d);
+    a64_call_desc(dc, a64_fp_vec_helper(op, size, scalar), &d);
     return A64_OK;
 }
 

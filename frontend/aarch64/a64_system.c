@@ -98,14 +98,7 @@ static enum a64_status a64_mrs(struct a64_dc *dc, unsigned key, unsigned rt)
     switch (key) {
     case A64_SR_NZCV: {
         ir_ref t = ir_temp(f, IR_I32);
-        ir_emit_1_2(f, IR_OP_shl, t, a64_nf(dc), ir_const(f, IR_I32, 31));
-        static const unsigned sh[3] = {30, 29, 28};
-        ir_ref fl[3] = {a64_zf(dc), a64_cf(dc), a64_vf(dc)};
-        for (int i = 0; i < 3; i++) {
-            ir_ref u = ir_temp(f, IR_I32);
-            ir_emit_1_2(f, IR_OP_shl, u, fl[i], ir_const(f, IR_I32, sh[i]));
-            ir_emit_1_2(f, IR_OP_or, t, t, u);
-        }
+        ir_emit_1_2(f, IR_OP_shl, t, a64_get_nzcv(dc), ir_const(f, IR_I32, 28));
         ir_emit_1_1(f, IR_OP_zext, v, t);
         break;
     }
@@ -155,10 +148,9 @@ static enum a64_status a64_msr(struct a64_dc *dc, unsigned key, unsigned rt)
     ir_ref x = a64_src(dc, rt, true);
     switch (key) {
     case A64_SR_NZCV: {
-        ir_ref fl[4] = {a64_nf(dc), a64_zf(dc), a64_cf(dc), a64_vf(dc)};
-        ir_ref w = a64_trunc(dc, x);
-        for (int i = 0; i < 4; i++)
-            ir_extract(f, fl[i], w, 31 - i, 1);
+        ir_ref w = ir_temp(f, IR_I32);
+        ir_extract(f, w, a64_trunc(dc, x), 28, 4);
+        a64_set_nzcv(dc, w);
         return A64_OK;
     }
     case A64_SR_FPCR:

@@ -38,6 +38,7 @@ struct x64_dc {
     ir_ref g_reg[16];
     ir_ref g_flag[X64_NFLAGS];
     ir_ref g_df, g_fs, g_gs;
+    uint32_t flags; /* the block's cpu-mode flags (X64_HF_*; 0 = user mode) */
 };
 
 /* ---- operand helpers (x64_operand.c) -------------------------------------- */
@@ -95,9 +96,11 @@ void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_r
                       ir_ref res);
 /* CF = OF = AF = 0 and ZF SF PF from res (AND, OR, XOR, TEST). */
 void x64_flags_logic(struct x64_dc *dc, unsigned size, ir_ref res);
-/* Set one flag from an i32 0/1 value or a constant. */
+/* Set one flag from an i32 0/1 value or a constant; read one as an i32 0/1
+ * (PF and AF globals hold raw forms: always go through these for them). */
 void x64_set_flag(struct x64_dc *dc, enum x64_flag fl, ir_ref v32);
 void x64_set_flag_c(struct x64_dc *dc, enum x64_flag fl, unsigned v);
+ir_ref x64_get_flag(struct x64_dc *dc, enum x64_flag fl);
 /* d32 (i32 0/1) = cond(a, b) for i64 or i32 a, b. */
 void x64_setcond32(struct x64_dc *dc, enum ir_cond cond, ir_ref d32, ir_ref a, ir_ref b);
 /* Condition code cc (0..15, the low nibble of Jcc/SETcc/CMOVcc) as an i32 0/1. */
@@ -132,9 +135,22 @@ enum x64_status x64_tr_stack(struct x64_dc *dc);   /* x64_stack.c */
 enum x64_status x64_tr_branch(struct x64_dc *dc);  /* x64_branch.c */
 enum x64_status x64_tr_string(struct x64_dc *dc);  /* x64_string.c */
 enum x64_status x64_tr_misc(struct x64_dc *dc);    /* x64_misc.c */
+/* SSE/SSE2 and the x87 control word (x64_sse*.c); tried before the others
+ * because its operands (XMM) fail the GPR-only operand check. */
+enum x64_status x64_tr_sse(struct x64_dc *dc);     /* x64_sse.c */
+/* System mode only, tried first (x64_system.c): privileged and system
+ * instructions, far transfers, port I/O, x87 set-up (x64_system_fpu.c). */
+enum x64_status x64_tr_system(struct x64_dc *dc);
+/* Raise `vector` with an error code; soft = INT n (resume after it). */
+void x64_sys_raise(struct x64_dc *dc, unsigned vector, uint32_t error, bool soft);
+int x64_system_register_helpers(void);
+/* The system-mode x87 subset (x64_system_fpu.c), tried by x64_tr_system. */
+enum x64_status x64_tr_x87(struct x64_dc *dc);
+int x64_sys_fpu_register_helpers(void);
 
 int x64_muldiv_register_helpers(void);
 int x64_misc_register_helpers(void);
 int x64_shift_register_helpers(void);
+int x64_sse_register_helpers(void);
 
 #endif

@@ -60,7 +60,7 @@ static enum x64_status x64_tr_bsf(struct x64_dc *dc, bool reverse)
     ir_ref old = x64_read(dc, d, NULL), v = x64_t64(dc);
     ir_movcond(f, IR_COND_eq, v, a, x64_c64(dc, 0), old, idx);
     x64_write(dc, d, IR_NONE, v);
-    x64_setcond32(dc, IR_COND_eq, x64_flag(dc, X64_ZF), a, x64_c64(dc, 0));
+    x64_setcond32(dc, IR_COND_ne, x64_flag(dc, X64_ZF), /* raw */ a, x64_c64(dc, 0));
     return X64_OK;
 }
 
@@ -85,7 +85,7 @@ static enum x64_status x64_tr_tzcnt(struct x64_dc *dc, bool lead)
     }
     x64_write(dc, d, IR_NONE, r);
     x64_setcond32(dc, IR_COND_eq, x64_flag(dc, X64_CF), a, x64_c64(dc, 0));
-    x64_setcond32(dc, IR_COND_eq, x64_flag(dc, X64_ZF), r, x64_c64(dc, 0));
+    x64_setcond32(dc, IR_COND_ne, x64_flag(dc, X64_ZF), /* raw */ r, x64_c64(dc, 0));
     return X64_OK;
 }
 
@@ -97,7 +97,7 @@ static enum x64_status x64_tr_popcnt(struct x64_dc *dc)
     ir_ref r = x64_t64(dc);
     ir_emit_1_1(f, IR_OP_popcnt, r, a);
     x64_write(dc, &dc->x->operands[0], IR_NONE, r);
-    x64_setcond32(dc, IR_COND_eq, x64_flag(dc, X64_ZF), a, x64_c64(dc, 0));
+    x64_setcond32(dc, IR_COND_ne, x64_flag(dc, X64_ZF), /* raw */ a, x64_c64(dc, 0));
     x64_set_flag_c(dc, X64_CF, 0);
     x64_set_flag_c(dc, X64_OF, 0);
     x64_set_flag_c(dc, X64_SF, 0);

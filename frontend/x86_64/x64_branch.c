@@ -54,7 +54,7 @@ static enum x64_status x64_tr_loop(struct x64_dc *dc, int zf_cond)
     x64_setcond32(dc, IR_COND_ne, c, m, x64_c64(dc, 0));
     if (zf_cond >= 0) {
         ir_ref z = x64_t32(dc);
-        x64_setcond32(dc, IR_COND_eq, z, x64_flag(dc, X64_ZF), x64_c32(dc, (uint32_t)zf_cond));
+        x64_setcond32(dc, IR_COND_eq, z, x64_get_flag(dc, X64_ZF), x64_c32(dc, (uint32_t)zf_cond));
         ir_emit_1_2(f, IR_OP_and, c, c, z);
     }
     return x64_branch_if(dc, c, (uint64_t)dc->x->operands[0].imm);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "accel/tcg/cpu.h"
+#include "accel/tcg/softmmu.h"
 
 /* General-purpose register numbers (the ModRM/REX encoding order). */
 enum x64_gpr {
@@ -46,7 +47,32 @@ enum x64_flag { X64_CF, X64_PF, X64_AF, X64_ZF, X64_SF, X64_OF, X64_NFLAGS };
 enum x64_exception {
     X64_EXC_DE = 0, /* divide error: DIV/IDIV by zero or quotient overflow */
     X64_EXC_UD = 6, /* (undefined opcodes use IR_EXIT_undef instead) */
+    /* system mode */
+    X64_EXC_DB = 1, X64_EXC_BP = 3, X64_EXC_OF = 4, X64_EXC_NM = 7, X64_EXC_DF = 8,
+    X64_EXC_TS = 10, X64_EXC_NP = 11, X64_EXC_SS = 12, X64_EXC_GP = 13, X64_EXC_PF = 14,
+    X64_EXC_MF = 16,
+    X64_EXC_XM = 19, /* SIMD FP exception unmasked in MXCSR (user mode: SIGFPE) */
 };
+
+/* System mode: segment registers in their encoding order, then LDTR, TR. */
+enum x64_seg { X64_ES, X64_CS, X64_SS, X64_DS, X64_FS, X64_GS, X64_LDTR, X64_TR, X64_NSEG };
+
+/* A segment register's hidden part.  attr packs the descriptor's access
+ * bits as VMX does: type 0-3, S 4, DPL 5-6, P 7, AVL 12, L 13, D/B 14, G 15. */
+struct x64_segcache {
+    uint64_t base;
+    uint32_t limit; /* byte-granular (expanded) */
+    uint16_t sel;
+    uint16_t attr;
+};
+#define X64_SEGA_S (1u << 4)
+#define X64_SEGA_DPL_SHIFT 5
+#define X64_SEGA_P (1u << 7)
+#define X64_SEGA_L (1u << 13)
+#define X64_SEGA_DB (1u << 14)
+#define X64_SEGA_G (1u << 15)
+
+struct x64_sys_ops;
 
 union x64_xmm {
     uint8_t b[16];
@@ -59,7 +85,12 @@ struct x64_cpu {
 
     uint64_t regs[16]; /* RAX..R15 in enum x64_gpr order */
 
-    /* CF PF AF ZF SF OF (enum x64_flag order), each 0 or 1. */
+    /* CF PF AF ZF SF OF (enum x64_flag order); CF is 0 or 1, the others
+     * raw (one move to set): PF = 1 when the low byte of flags[PF] has an
+     * even number of ones, AF = bit 4 of flags[AF], ZF = 1 when flags[ZF]
+     * is 0, SF = bit 31 of flags[SF], OF = bit 31 of flags[OF].  Read and write
+     * them with x64_get_rflags/x64_set_rflags (x64_get_flag/x64_set_flag in
+     * translated code). */
     uint32_t flags[X64_NFLAGS];
     /* DF as +1 / -1 would save an op per string step, but 0/1 is what
      * pushfq/popfq need; 0 = up, 1 = down. */
@@ -93,19 +124,61 @@ struct x64_cpu {
     uint32_t cpl;
     uint32_t pad0;
 
-    /* SSE state, for later (never IR globals: ld_state/st_state or helpers). */
+    /* SSE state (never IR globals: ld_state/st_state or helpers). */
     uint32_t mxcsr;
     uint32_t pad1;
     _Alignas(16) union x64_xmm xmm[16];
+    /* Scratch of the SSE translator (not architectural): memory sources of
+     * helper-run instructions, results of conversions to a GPR. */
+    union x64_xmm xmm_tmp;
+    /* User mode's x87 registers, 80-bit values in bytes 0-9, by physical
+     * number (ST(i) = (fpu_top + i) & 7, in use per fpu_tags; x64_sse_x87.c).
+     * System mode's subset keeps doubles in fpr[] instead. */
+    uint8_t x87_reg[8][16];
+
+    /* ---- system mode (the pc machine under TCG; frontend/x86_64/x64_system*.c)
+     * Unused in Linux user mode.  Segment caches in enum x64_seg order; FS and
+     * GS bases live in fs_base/gs_base above (seg[].base mirrors them). */
+    struct x64_segcache seg[X64_NSEG];
+    uint64_t gdt_base, idt_base;
+    uint32_t gdt_limit, idt_limit;
+    uint64_t kernel_gs_base, star, lstar, cstar, sfmask, apic_base, tsc_aux, cr8;
+    /* x87: the control word (FNSTCW/FLDCW/FXSAVE, x64_sse_move.c) and, in
+     * system mode, a minimal stack (x64_system_fpu.c: FNINIT, FLD1/FLDZ, FILD,
+     * FADD(P), FIST(P), FNSTSW) with registers as doubles, not 80-bit. */
+    double fpr[8];
+    uint32_t fpu_top, fpu_tags; /* fpu_tags: bit i set = physical register i in use */
+    uint16_t fpu_cw, fpu_sw;
+    uint32_t pad2;
+    /* The machine behind the CPU (struct x64_sys_ops in x64_system.h); NULL
+     * in user mode. */
+    const struct x64_sys_ops *sys_ops;
+    void *sys_opaque;
+    /* Software-interrupt detail of IR_EXIT_exception: 1 when exc_vector came
+     * from INT n / INT3 / INTO (head.pc = the next instruction, the return
+     * address; the IDT gate's DPL is checked against CPL), else 0. */
+    uint32_t exc_soft;
+    uint32_t pad3;
+    /* System mode: the soft TLB that IR_MO_MMU accesses use (cpu_head.softmmu_off
+     * points here; x64_mmu.h sets it up).  Keep it last: it is large. */
+    struct softmmu smmu;
 };
 
 #define X64_OFF_REG(n) (offsetof(struct x64_cpu, regs) + 8u * (unsigned)(n))
 #define X64_OFF_FLAG(n) (offsetof(struct x64_cpu, flags) + 4u * (unsigned)(n))
+#define X64_OFF_XMM(n) (offsetof(struct x64_cpu, xmm) + 16u * (unsigned)(n))
+#define X64_OFF_XMM_TMP offsetof(struct x64_cpu, xmm_tmp)
+#define X64_MXCSR_DEFAULT 0x1f80u
+#define X64_MXCSR_MASK 0xffffu /* writable MXCSR bits (DAZ included); others #GP(0) */
+#define X64_FPU_CW_DEFAULT 0x037fu
 
 /* RFLAGS assembled from the fields / spread into them. */
 uint64_t x64_get_rflags(const struct x64_cpu *cpu);
 void x64_set_rflags(struct x64_cpu *cpu, uint64_t rflags);
 
+/* What CPUID returns for `leaf` (subleaf 0) in EAX EBX ECX EDX: the model
+ * the translator advertises (user mode's AT_HWCAP is leaf 1's EDX). */
+void x64_cpuid_query(uint32_t leaf, uint32_t out[4]);
 /* Zero everything; RFLAGS = 0x2 (frontend_x86_64.cpu_reset). */
 void x64_cpu_reset(struct x64_cpu *cpu);
 /* Print RIP, the registers and RFLAGS (frontend_x86_64.cpu_dump). */

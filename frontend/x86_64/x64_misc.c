@@ -8,10 +8,12 @@
 
 /* ---- CPUID ---------------------------------------------------------------- */
 
-/* Leaf 1 EDX: FPU? no (x87 is not translated); TSC (4), CMOV (15).
- * Leaf 1 ECX: POPCNT (23).  Extended leaf 1: ECX ABM/LZCNT (5); EDX SYSCALL
- * (11), LM (29).  SSE/SSE2 get added when the SSE translator lands. */
-#define X64_CPUID_1_EDX ((1u << 4) | (1u << 15))
+/* Leaf 1 EDX: TSC (4), CMOV (15), FXSR (24), SSE (25), SSE2 (26).  Not
+ * FPU (x87 arithmetic is not translated, only its control word), MMX, CX8
+ * (no CMPXCHG8B), CLFSH.  Leaf 1 ECX: POPCNT (23) only: no SSE3/SSSE3/SSE4,
+ * no OSXSAVE/AVX.  Extended leaf 1: ECX ABM/LZCNT (5); EDX SYSCALL (11),
+ * LM (29). */
+#define X64_CPUID_1_EDX ((1u << 4) | (1u << 15) | (1u << 24) | (1u << 25) | (1u << 26))
 #define X64_CPUID_1_ECX (1u << 23)
 #define X64_CPUID_81_ECX (1u << 5)
 #define X64_CPUID_81_EDX ((1u << 11) | (1u << 29))
@@ -44,6 +46,17 @@ static void x64_helper_cpuid(void *env)
     cpu->regs[X64_RBX] = b;
     cpu->regs[X64_RCX] = c;
     cpu->regs[X64_RDX] = d;
+}
+
+void x64_cpuid_query(uint32_t leaf, uint32_t out[4])
+{
+    struct x64_cpu cpu = {0};
+    cpu.regs[X64_RAX] = leaf;
+    x64_helper_cpuid(&cpu);
+    out[0] = (uint32_t)cpu.regs[X64_RAX];
+    out[1] = (uint32_t)cpu.regs[X64_RBX];
+    out[2] = (uint32_t)cpu.regs[X64_RCX];
+    out[3] = (uint32_t)cpu.regs[X64_RDX];
 }
 
 static const struct ir_helper x64_cpuid_helper = {
@@ -113,7 +126,7 @@ static enum x64_status x64_tr_lahf(struct x64_dc *dc)
     ir_movi(f, v, 2);
     for (unsigned i = 0; i < 5; i++) {
         ir_ref b = x64_t64(dc);
-        ir_emit_1_1(f, IR_OP_zext, b, x64_flag(dc, bits[i].fl));
+        ir_emit_1_1(f, IR_OP_zext, b, x64_get_flag(dc, bits[i].fl));
         ir_deposit(f, v, v, b, bits[i].bit, 1);
     }
     ir_ref g = x64_greg(dc, X64_RAX);
@@ -130,7 +143,9 @@ static enum x64_status x64_tr_sahf(struct x64_dc *dc)
     for (unsigned i = 0; i < 5; i++) {
         ir_ref b = x64_t64(dc);
         ir_extract(f, b, x64_greg(dc, X64_RAX), bits[i].bit, 1);
-        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, bits[i].fl), b);
+        ir_ref b32 = x64_t32(dc);
+        ir_emit_1_1(f, IR_OP_trunc, b32, b);
+        x64_set_flag(dc, bits[i].fl, b32);
     }
     return X64_OK;
 }
@@ -145,7 +160,7 @@ static ir_ref x64_build_rflags(struct x64_dc *dc)
     ir_ld_state(f, v, offsetof(struct x64_cpu, rflags_other), IR_MO_32);
     for (unsigned i = 0; i < 6; i++) {
         ir_ref b = x64_t64(dc);
-        ir_emit_1_1(f, IR_OP_zext, b, x64_flag(dc, bits[i].fl));
+        ir_emit_1_1(f, IR_OP_zext, b, x64_get_flag(dc, bits[i].fl));
         ir_deposit(f, v, v, b, bits[i].bit, 1);
     }
     ir_ref b = x64_t64(dc);
@@ -189,7 +204,9 @@ static enum x64_status x64_tr_popfq(struct x64_dc *dc)
     for (unsigned i = 0; i < 6; i++) {
         ir_ref b = x64_t64(dc);
         ir_extract(f, b, v, bits[i].bit, 1);
-        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, bits[i].fl), b);
+        ir_ref b32 = x64_t32(dc);
+        ir_emit_1_1(f, IR_OP_trunc, b32, b);
+        x64_set_flag(dc, bits[i].fl, b32);
     }
     ir_ref b = x64_t64(dc);
     ir_extract(f, b, v, 10, 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "frontend/x86_64/x64.h"
+#include "frontend/x86_64/x64_mmu.h"
 
 ir_ref x64_t64(struct x64_dc *dc) { return ir_temp(dc->f, IR_I64); }
 ir_ref x64_t32(struct x64_dc *dc) { return ir_temp(dc->f, IR_I32); }
@@ -181,13 +182,13 @@ ir_ref x64_addr(struct x64_dc *dc, const cs_x86_op *op)
 ir_ref x64_ld(struct x64_dc *dc, ir_ref addr, unsigned size)
 {
     ir_ref t = x64_t64(dc);
-    ir_ld(dc->f, t, addr, (unsigned)__builtin_ctz(size));
+    ir_ld(dc->f, t, addr, (unsigned)__builtin_ctz(size) | x64_mmu_memop(dc->f->flags));
     return t;
 }
 
 void x64_st(struct x64_dc *dc, ir_ref addr, unsigned size, ir_ref v64)
 {
-    ir_st(dc->f, v64, addr, (unsigned)__builtin_ctz(size));
+    ir_st(dc->f, v64, addr, (unsigned)__builtin_ctz(size) | x64_mmu_memop(dc->f->flags));
 }
 
 ir_ref x64_read(struct x64_dc *dc, const cs_x86_op *op, ir_ref *addr)
@@ -242,14 +243,58 @@ ir_ref x64_trunc_size(struct x64_dc *dc, ir_ref v, unsigned size)
 
 /* ---- flags ---------------------------------------------------------------- */
 
+/* PF, AF, ZF, SF and OF are kept in a raw form that costs one move to set (see
+ * struct x64_cpu): PF's global holds a value whose low byte has PF's parity
+ * (PF = 1 when that byte has an even number of ones), AF's a value whose
+ * bit 4 is AF, ZF's one that is zero exactly when ZF = 1, SF's and OF's
+ * ones whose bit 31 is the flag.  The helpers below convert from and to
+ * 0/1. */
 void x64_set_flag(struct x64_dc *dc, enum x64_flag fl, ir_ref v32)
 {
-    ir_mov(dc->f, x64_flag(dc, fl), v32);
+    if (fl == X64_PF)
+        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag(dc, fl), v32, x64_c32(dc, 1));
+    else if (fl == X64_AF)
+        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag(dc, fl), v32, x64_c32(dc, 4));
+    else if (fl == X64_SF || fl == X64_OF)
+        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag(dc, fl), v32, x64_c32(dc, 31));
+    else if (fl == X64_ZF)
+        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag(dc, fl), v32, x64_c32(dc, 1));
+    else
+        ir_mov(dc->f, x64_flag(dc, fl), v32);
 }
 
 void x64_set_flag_c(struct x64_dc *dc, enum x64_flag fl, unsigned v)
 {
+    if (fl == X64_PF || fl == X64_ZF)
+        v = (v & 1) ^ 1;
+    else if (fl == X64_AF)
+        v = (v & 1) << 4;
+    else if (fl == X64_SF || fl == X64_OF)
+        v = (v & 1) << 31;
     ir_movi(dc->f, x64_flag(dc, fl), v);
+}
+
+ir_ref x64_get_flag(struct x64_dc *dc, enum x64_flag fl)
+{
+    struct ir_func *f = dc->f;
+    if (fl == X64_AF || fl == X64_SF || fl == X64_OF) {
+        ir_ref t = x64_t32(dc);
+        ir_extract(f, t, x64_flag(dc, fl), fl == X64_AF ? 4 : 31, 1);
+        return t;
+    }
+    if (fl == X64_ZF) {
+        ir_ref t = x64_t32(dc);
+        ir_setcond(f, IR_COND_eq, t, x64_flag(dc, fl), x64_c32(dc, 0));
+        return t;
+    }
+    if (fl != X64_PF)
+        return x64_flag(dc, fl);
+    ir_ref lo = x64_t32(dc), p = x64_t32(dc);
+    ir_extract(f, lo, x64_flag(dc, fl), 0, 8);
+    ir_emit_1_1(f, IR_OP_popcnt, p, lo);
+    ir_emit_1_2(f, IR_OP_and, p, p, x64_c32(dc, 1));
+    ir_emit_1_2(f, IR_OP_xor, p, p, x64_c32(dc, 1));
+    return p;
 }
 
 /* Bit `pos` of an i64 as an i32 0/1. */
@@ -261,19 +306,34 @@ static ir_ref x64_bit32(struct x64_dc *dc, ir_ref v64, unsigned pos)
     return t;
 }
 
+/* Raw SF/OF: bit 8*size-1 of v64 moved to bit 31 of the flag global. */
+static void x64_set_bit31_flag(struct x64_dc *dc, enum x64_flag fl, unsigned size, ir_ref v64)
+{
+    struct ir_func *f = dc->f;
+    if (size == 4) {
+        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, fl), v64);
+        return;
+    }
+    ir_ref t = x64_t64(dc);
+    if (size == 8)
+        ir_emit_1_2(f, IR_OP_shr, t, v64, x64_c64(dc, 32));
+    else
+        ir_emit_1_2(f, IR_OP_shl, t, v64, x64_c64(dc, 32 - 8 * size));
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, fl), t);
+}
+
 void x64_set_szp(struct x64_dc *dc, unsigned size, ir_ref res)
 {
     struct ir_func *f = dc->f;
-    ir_ref m = x64_trunc_size(dc, res, size);
-    x64_setcond32(dc, IR_COND_eq, x64_flag(dc, X64_ZF), m, x64_c64(dc, 0));
-    x64_set_flag(dc, X64_SF, x64_bit32(dc, res, 8 * size - 1));
-    /* PF: even number of ones in the low byte */
-    ir_ref lo = x64_t64(dc), cnt = x64_t64(dc), p = x64_t32(dc);
-    ir_extract(f, lo, res, 0, 8);
-    ir_emit_1_1(f, IR_OP_popcnt, cnt, lo);
-    ir_emit_1_1(f, IR_OP_trunc, p, cnt);
-    ir_emit_1_2(f, IR_OP_and, p, p, x64_c32(dc, 1));
-    ir_emit_1_2(f, IR_OP_xor, x64_flag(dc, X64_PF), p, x64_c32(dc, 1));
+    /* ZF (raw): the result (nonzero exactly when ZF = 0) */
+    if (size == 8)
+        x64_setcond32(dc, IR_COND_ne, x64_flag(dc, X64_ZF), res, x64_c64(dc, 0));
+    else
+        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_ZF),
+                    size == 4 ? res : x64_trunc_size(dc, res, size));
+    x64_set_bit31_flag(dc, X64_SF, size, res); /* SF (raw): the sign bit */
+    /* PF (raw): the low byte of the result */
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_PF), res);
 }
 
 void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_ref b, ir_ref cin,
@@ -296,12 +356,12 @@ void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_r
     ir_emit_1_2(f, IR_OP_xor, t1, a, res);
     ir_emit_1_2(f, IR_OP_xor, t2, sub ? a : b, sub ? b : res);
     ir_emit_1_2(f, IR_OP_and, t1, t1, t2);
-    x64_set_flag(dc, X64_OF, x64_bit32(dc, t1, w - 1));
+    x64_set_bit31_flag(dc, X64_OF, size, t1); /* raw: bit w-1 of t1 */
     /* AF: carry/borrow out of bit 3 */
     ir_ref t3 = x64_t64(dc);
     ir_emit_1_2(f, IR_OP_xor, t3, a, b);
     ir_emit_1_2(f, IR_OP_xor, t3, t3, res);
-    x64_set_flag(dc, X64_AF, x64_bit32(dc, t3, 4));
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_AF), t3); /* raw: bit 4 */
     x64_set_szp(dc, size, res);
 }
 
@@ -317,17 +377,25 @@ ir_ref x64_cond(struct x64_dc *dc, unsigned cc)
 {
     struct ir_func *f = dc->f;
     ir_ref t = x64_t32(dc);
+    if (cc >> 1 == 2) { /* E / NE straight from the raw ZF */
+        ir_setcond(f, cc & 1 ? IR_COND_ne : IR_COND_eq, t, x64_flag(dc, X64_ZF), x64_c32(dc, 0));
+        return t;
+    }
     switch (cc >> 1) {
-    case 0: ir_mov(f, t, x64_flag(dc, X64_OF)); break;
+    case 0: ir_mov(f, t, x64_get_flag(dc, X64_OF)); break;
     case 1: ir_mov(f, t, x64_flag(dc, X64_CF)); break;
-    case 2: ir_mov(f, t, x64_flag(dc, X64_ZF)); break;
-    case 3: ir_emit_1_2(f, IR_OP_or, t, x64_flag(dc, X64_CF), x64_flag(dc, X64_ZF)); break;
-    case 4: ir_mov(f, t, x64_flag(dc, X64_SF)); break;
-    case 5: ir_mov(f, t, x64_flag(dc, X64_PF)); break;
-    case 6: ir_emit_1_2(f, IR_OP_xor, t, x64_flag(dc, X64_SF), x64_flag(dc, X64_OF)); break;
+    case 2: ir_mov(f, t, x64_get_flag(dc, X64_ZF)); break;
+    case 3: ir_emit_1_2(f, IR_OP_or, t, x64_flag(dc, X64_CF), x64_get_flag(dc, X64_ZF)); break;
+    case 4: ir_mov(f, t, x64_get_flag(dc, X64_SF)); break;
+    case 5: ir_mov(f, t, x64_get_flag(dc, X64_PF)); break;
+    case 6: /* SF != OF: bit 31 of the raw forms' xor */
+        ir_emit_1_2(f, IR_OP_xor, t, x64_flag(dc, X64_SF), x64_flag(dc, X64_OF));
+        ir_extract(f, t, t, 31, 1);
+        break;
     default:
         ir_emit_1_2(f, IR_OP_xor, t, x64_flag(dc, X64_SF), x64_flag(dc, X64_OF));
-        ir_emit_1_2(f, IR_OP_or, t, t, x64_flag(dc, X64_ZF));
+        ir_extract(f, t, t, 31, 1);
+        ir_emit_1_2(f, IR_OP_or, t, t, x64_get_flag(dc, X64_ZF));
         break;
     }
     if (cc & 1)

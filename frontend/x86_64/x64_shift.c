@@ -8,12 +8,27 @@
 
 enum x64_shift_kind { X64_SHL, X64_SHR, X64_SAR, X64_ROL, X64_ROR };
 
-/* Bit pos of v64 (pos may be a value) as an i32 into the flag global. */
+/* Bit pos of v64 as an i32 0/1. */
+static ir_ref x64_bit_of(struct x64_dc *dc, ir_ref v64, unsigned pos)
+{
+    ir_ref b = x64_t64(dc), t = x64_t32(dc);
+    ir_extract(dc->f, b, v64, pos, 1);
+    ir_emit_1_1(dc->f, IR_OP_trunc, t, b);
+    return t;
+}
+
+/* Bit pos of v64 into flag fl. */
 static void x64_flag_bit(struct x64_dc *dc, enum x64_flag fl, ir_ref v64, unsigned pos)
 {
-    ir_ref b = x64_t64(dc);
-    ir_extract(dc->f, b, v64, pos, 1);
-    ir_emit_1_1(dc->f, IR_OP_trunc, x64_flag(dc, fl), b);
+    x64_set_flag(dc, fl, x64_bit_of(dc, v64, pos));
+}
+
+/* OF = bit pos of v64 ^ CF (CF already set) */
+static void x64_of_xor_cf(struct x64_dc *dc, ir_ref v64, unsigned pos)
+{
+    ir_ref o = x64_bit_of(dc, v64, pos);
+    ir_emit_1_2(dc->f, IR_OP_xor, o, o, x64_flag(dc, X64_CF));
+    x64_set_flag(dc, X64_OF, o);
 }
 
 /* Rotate the low w bits of the zero-extended a by r (r < w, may be 0). */
@@ -102,8 +117,7 @@ static enum x64_status x64_tr_shift_op(struct x64_dc *dc, enum x64_shift_kind k)
     case X64_SHL:
         ir_emit_1_2(f, IR_OP_shl, t, a, cm1);
         x64_flag_bit(dc, X64_CF, t, w - 1);
-        x64_flag_bit(dc, X64_OF, res, w - 1);
-        ir_emit_1_2(f, IR_OP_xor, x64_flag(dc, X64_OF), x64_flag(dc, X64_OF), x64_flag(dc, X64_CF));
+        x64_of_xor_cf(dc, res, w - 1);
         break;
     case X64_SHR:
         ir_emit_1_2(f, IR_OP_shr, t, a, cm1);
@@ -117,15 +131,11 @@ static enum x64_status x64_tr_shift_op(struct x64_dc *dc, enum x64_shift_kind k)
         break;
     case X64_ROL:
         x64_flag_bit(dc, X64_CF, res, 0);
-        x64_flag_bit(dc, X64_OF, res, w - 1);
-        ir_emit_1_2(f, IR_OP_xor, x64_flag(dc, X64_OF), x64_flag(dc, X64_OF), x64_flag(dc, X64_CF));
+        x64_of_xor_cf(dc, res, w - 1);
         break;
     case X64_ROR: {
         x64_flag_bit(dc, X64_CF, res, w - 1);
-        ir_ref b2 = x64_t64(dc), o = x64_t32(dc);
-        ir_extract(f, b2, res, w - 2, 1);
-        ir_emit_1_1(f, IR_OP_trunc, o, b2);
-        ir_emit_1_2(f, IR_OP_xor, x64_flag(dc, X64_OF), x64_flag(dc, X64_CF), o);
+        x64_of_xor_cf(dc, res, w - 2);
         break;
     }
     }
@@ -231,7 +241,7 @@ static uint64_t x64_helper_rcx(void *env, uint64_t v, uint64_t count, uint32_t k
     uint64_t cf = cpu->flags[X64_CF] & 1;
     v &= m;
     if (!left && masked == 1)
-        cpu->flags[X64_OF] = ((v & msb) != 0) ^ (unsigned)cf;
+        cpu->flags[X64_OF] = (((v & msb) != 0) ^ (unsigned)cf) << 31; /* raw */
     for (unsigned i = 0; i < n; i++) {
         uint64_t out = left ? (v & msb) != 0 : v & 1;
         v = left ? ((v << 1) | cf) & m : (v >> 1) | (cf << (w - 1));
@@ -240,7 +250,7 @@ static uint64_t x64_helper_rcx(void *env, uint64_t v, uint64_t count, uint32_t k
     if (masked != 0)
         cpu->flags[X64_CF] = (uint32_t)cf;
     if (left && masked == 1)
-        cpu->flags[X64_OF] = ((v & msb) != 0) ^ (unsigned)cf;
+        cpu->flags[X64_OF] = (((v & msb) != 0) ^ (unsigned)cf) << 31; /* raw */
     return v;
 }
 

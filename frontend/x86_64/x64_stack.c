@@ -1,11 +1,17 @@
 /* Stack translators: PUSH, POP, CALL (direct and indirect), RET [imm16],
- * LEAVE and ENTER (nesting level 0).  The stack is always 64-bit (RSP);
- * a 0x66 prefix makes PUSH/POP move 16 bits. */
+ * LEAVE and ENTER (nesting level 0).  Stack slots are 64-bit (32-bit in
+ * 32-bit system-mode code); a 0x66 prefix makes PUSH/POP move 16 bits. */
 #include "frontend/x86_64/x64.h"
+
+/* Stack slot of CALL/RET/LEAVE/ENTER: 8, or 4 in 32-bit system-mode code. */
+static unsigned x64_stack_width(const struct x64_dc *dc)
+{
+    return (dc->flags & X64_HF_SYSTEM) && !(dc->flags & X64_HF_CS64) ? 4 : 8;
+}
 
 static unsigned x64_stack_size(const struct x64_dc *dc)
 {
-    return dc->x->prefix[2] == X86_PREFIX_OPSIZE ? 2 : 8;
+    return dc->x->prefix[2] == X86_PREFIX_OPSIZE ? 2 : x64_stack_width(dc);
 }
 
 /* Store v (size bytes) at RSP - size and update RSP. */
@@ -63,13 +69,13 @@ static enum x64_status x64_tr_call(struct x64_dc *dc)
 {
     const cs_x86_op *t = &dc->x->operands[0];
     if (t->type == X86_OP_IMM) {
-        x64_push(dc, x64_c64(dc, dc->next_pc), 8);
+        x64_push(dc, x64_c64(dc, dc->next_pc), x64_stack_width(dc));
         x64_goto(dc, (uint64_t)t->imm);
         return X64_END;
     }
     ir_ref dest = x64_t64(dc);
     ir_mov(dc->f, dest, x64_read(dc, t, NULL));
-    x64_push(dc, x64_c64(dc, dc->next_pc), 8);
+    x64_push(dc, x64_c64(dc, dc->next_pc), x64_stack_width(dc));
     x64_goto_reg(dc, dest);
     return X64_END;
 }
@@ -77,7 +83,7 @@ static enum x64_status x64_tr_call(struct x64_dc *dc)
 /* RET; RET imm16 */
 static enum x64_status x64_tr_ret(struct x64_dc *dc)
 {
-    ir_ref dest = x64_pop(dc, 8);
+    ir_ref dest = x64_pop(dc, x64_stack_width(dc));
     if (dc->x->op_count > 0 && dc->x->operands[0].type == X86_OP_IMM) {
         ir_ref sp = x64_greg(dc, X64_RSP);
         ir_emit_1_2(dc->f, IR_OP_add, sp, sp, x64_c64(dc, (uint64_t)dc->x->operands[0].imm & 0xffff));
@@ -90,7 +96,7 @@ static enum x64_status x64_tr_ret(struct x64_dc *dc)
 static enum x64_status x64_tr_leave(struct x64_dc *dc)
 {
     ir_mov(dc->f, x64_greg(dc, X64_RSP), x64_greg(dc, X64_RBP));
-    ir_ref v = x64_pop(dc, 8);
+    ir_ref v = x64_pop(dc, x64_stack_width(dc));
     ir_mov(dc->f, x64_greg(dc, X64_RBP), v);
     return X64_OK;
 }
@@ -100,7 +106,7 @@ static enum x64_status x64_tr_enter(struct x64_dc *dc)
 {
     if (dc->x->op_count < 2 || (dc->x->operands[1].imm & 31) != 0)
         return X64_UNIMP;
-    x64_push(dc, x64_greg(dc, X64_RBP), 8);
+    x64_push(dc, x64_greg(dc, X64_RBP), x64_stack_width(dc));
     ir_mov(dc->f, x64_greg(dc, X64_RBP), x64_greg(dc, X64_RSP));
     ir_ref sp = x64_greg(dc, X64_RSP);
     ir_emit_1_2(dc->f, IR_OP_sub, sp, sp, x64_c64(dc, (uint64_t)dc->x->operands[0].imm & 0xffff));

@@ -67,9 +67,9 @@ static enum x64_status x64_tr_str(struct x64_dc *dc, enum x64_str_kind k, unsign
         ir_emit_1_2(f, IR_OP_add, rdi, rdi, step);
     if (repeat) {
         ir_emit_1_2(f, IR_OP_sub, rcx, rcx, x64_c64(dc, 1));
-        if (cmp) /* REPE: go on while ZF = 1; REPNE: while ZF = 0 */
-            ir_brcond(f, IR_COND_ne, x64_flag(dc, X64_ZF),
-                      x64_c32(dc, rep == X86_PREFIX_REP ? 1u : 0u), l_done);
+        if (cmp) /* REPE: go on while ZF = 1; REPNE: while ZF = 0 (raw ZF: 0 when set) */
+            ir_brcond(f, rep == X86_PREFIX_REP ? IR_COND_ne : IR_COND_eq, x64_flag(dc, X64_ZF),
+                      x64_c32(dc, 0), l_done);
         ir_br(f, l_top);
         ir_set_label(f, l_done);
     }

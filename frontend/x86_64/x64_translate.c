@@ -17,6 +17,9 @@
 struct x64_priv {
     csh cs;
     cs_insn *ci;
+    /* system mode: 32-bit protected-mode code (CS.D, not CS.L) */
+    csh cs32;
+    cs_insn *ci32;
     uint8_t reported_id[(X86_INS_ENDING + 7) / 8];
     bool reported_unknown;
 };
@@ -24,7 +27,8 @@ struct x64_priv {
 int x64_ctx_init(struct frontend_ctx *ctx)
 {
     if (x64_muldiv_register_helpers() < 0 || x64_misc_register_helpers() < 0 ||
-        x64_shift_register_helpers() < 0)
+        x64_shift_register_helpers() < 0 || x64_system_register_helpers() < 0 ||
+        x64_sse_register_helpers() < 0)
         return -ENOSPC;
     struct x64_priv *p = calloc(1, sizeof(*p));
     if (!p)
@@ -40,6 +44,21 @@ int x64_ctx_init(struct frontend_ctx *ctx)
         free(p);
         return -ENOMEM;
     }
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &p->cs32) != CS_ERR_OK) {
+        cs_free(p->ci, 1);
+        cs_close(&p->cs);
+        free(p);
+        return -EINVAL;
+    }
+    cs_option(p->cs32, CS_OPT_DETAIL, CS_OPT_ON);
+    p->ci32 = cs_malloc(p->cs32);
+    if (!p->ci32) {
+        cs_close(&p->cs32);
+        cs_free(p->ci, 1);
+        cs_close(&p->cs);
+        free(p);
+        return -ENOMEM;
+    }
     ctx->priv = p;
     return 0;
 }
@@ -51,6 +70,8 @@ void x64_ctx_fini(struct frontend_ctx *ctx)
         return;
     cs_free(p->ci, 1);
     cs_close(&p->cs);
+    cs_free(p->ci32, 1);
+    cs_close(&p->cs32);
     free(p);
     ctx->priv = NULL;
 }
@@ -118,6 +139,14 @@ static bool x64_operands_supported(const struct x64_dc *dc)
 
 static enum x64_status x64_decode(struct x64_dc *dc)
 {
+    if (dc->flags & X64_HF_SYSTEM) {
+        enum x64_status st = x64_tr_system(dc);
+        if (st != X64_NEXT)
+            return st;
+    }
+    enum x64_status sse = x64_tr_sse(dc);
+    if (sse != X64_NEXT)
+        return sse;
     if (!x64_operands_supported(dc))
         return X64_UNIMP;
     for (size_t i = 0; i < sizeof x64_groups / sizeof x64_groups[0]; i++) {
@@ -163,21 +192,44 @@ static unsigned x64_fetch_len(const struct frontend_ctx *ctx, uint64_t pc)
     return 0;
 }
 
+/* Copy up to 15 bytes of code at pc into buf: through the MMU in system mode
+ * (ctx->fetch), else from guest_base + pc.  Returns how many could be fetched. */
+static unsigned x64_fetch(const struct frontend_ctx *ctx, uint64_t pc, uint32_t flags, uint8_t *buf)
+{
+    if (ctx->fetch)
+        return ctx->fetch(ctx->env_opaque, pc, flags, buf, 15);
+    unsigned avail = x64_fetch_len(ctx, pc);
+    memcpy(buf, (const uint8_t *)((uintptr_t)ctx->guest_base + pc), avail);
+    return avail;
+}
+
 int x64_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t flags, unsigned max_insns,
                   uint32_t *guest_size)
 {
     struct frontend_ctx *ctx = opaque;
     struct x64_priv *priv = ctx->priv;
     struct x64_dc dc;
-    (void)flags;
     memset(&dc, 0, sizeof dc);
     dc.f = f;
     dc.ctx = ctx;
+    dc.flags = flags;
+    /* system mode outside 64-bit code: 32-bit protected mode (16-bit code
+     * is not translated) */
+    csh cs = priv->cs;
+    cs_insn *ci = priv->ci;
+    if ((flags & X64_HF_SYSTEM) && !(flags & X64_HF_CS64)) {
+        if (!(flags & X64_HF_CS32)) {
+            ir_error(f, "x64: 16-bit code at 0x%llx is not translated", (unsigned long long)pc);
+            return -EINVAL;
+        }
+        cs = priv->cs32;
+        ci = priv->ci32;
+    }
     f->env_size = sizeof(struct x64_cpu);
     uint64_t start = pc;
     if (max_insns == 0)
         max_insns = 1;
-    if (x64_fetch_len(ctx, pc) == 0) {
+    if (!ctx->fetch && x64_fetch_len(ctx, pc) == 0) {
         ir_error(f, "x64: pc 0x%llx is not executable", (unsigned long long)pc);
         return -EFAULT;
     }
@@ -186,25 +238,23 @@ int x64_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t flags, 
     if (log_asm)
         fprintf(log_out(), "----------------\nIN:\n");
     for (unsigned n = 0;;) {
-        unsigned avail = x64_fetch_len(ctx, pc);
-        const uint8_t *code = (const uint8_t *)((uintptr_t)ctx->guest_base + pc);
         /* decode from a copy padded with zeros, so that an instruction
          * running past the executable bytes is told from an invalid one */
         uint8_t buf[16] = {0};
-        memcpy(buf, code, avail);
+        unsigned avail = x64_fetch(ctx, pc, flags, buf);
         const uint8_t *cp = buf;
         size_t left = 15;
         uint64_t addr = pc;
         ir_insn_start(f, pc);
         dc.pc = pc;
-        bool ok = cs_disasm_iter(priv->cs, &cp, &left, &addr, priv->ci);
-        if (ok && priv->ci->size > avail && n > 0) {
+        bool ok = cs_disasm_iter(cs, &cp, &left, &addr, ci);
+        if (ok && ci->size > avail && n > 0) {
             /* it needs bytes we may not execute: end the block here, so
              * that the next block starts with it and faults precisely */
             x64_goto(&dc, pc);
             break;
         }
-        if (ok && priv->ci->size > avail) {
+        if (ok && ci->size > avail) {
             ir_st_state(f, x64_c64(&dc, pc + avail), offsetof(struct x64_cpu, fault_addr), IR_MO_64);
             x64_exit(&dc, IR_EXIT_fault, pc);
             n++;
@@ -218,9 +268,9 @@ int x64_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t flags, 
             pc += 1;
             break;
         }
-        dc.ci = priv->ci;
-        dc.x = &priv->ci->detail->x86;
-        dc.next_pc = pc + priv->ci->size;
+        dc.ci = ci;
+        dc.x = &ci->detail->x86;
+        dc.next_pc = pc + ci->size;
         if (log_asm)
             fprintf(log_out(), "0x%016" PRIx64 ":  %s %s\n", pc, dc.ci->mnemonic, dc.ci->op_str);
         uint32_t mark = f->ninsns;
@@ -256,32 +306,33 @@ uint64_t x64_get_rflags(const struct x64_cpu *cpu)
 {
     uint64_t r = (cpu->rflags_other & ~(uint64_t)(X64_RFLAGS_STATUS | X64_RFLAGS_DF)) | 2u;
     r |= (uint64_t)(cpu->flags[X64_CF] & 1) << 0;
-    r |= (uint64_t)(cpu->flags[X64_PF] & 1) << 2;
-    r |= (uint64_t)(cpu->flags[X64_AF] & 1) << 4;
-    r |= (uint64_t)(cpu->flags[X64_ZF] & 1) << 6;
-    r |= (uint64_t)(cpu->flags[X64_SF] & 1) << 7;
+    r |= (uint64_t)(~__builtin_popcount(cpu->flags[X64_PF] & 0xffu) & 1) << 2;
+    r |= (uint64_t)((cpu->flags[X64_AF] >> 4) & 1) << 4;
+    r |= (uint64_t)(cpu->flags[X64_ZF] == 0) << 6;
+    r |= (uint64_t)(cpu->flags[X64_SF] >> 31) << 7;
     r |= (uint64_t)(cpu->df & 1) << 10;
-    r |= (uint64_t)(cpu->flags[X64_OF] & 1) << 11;
+    r |= (uint64_t)(cpu->flags[X64_OF] >> 31) << 11;
     return r;
 }
 
 void x64_set_rflags(struct x64_cpu *cpu, uint64_t r)
 {
     cpu->flags[X64_CF] = (r >> 0) & 1;
-    cpu->flags[X64_PF] = (r >> 2) & 1;
-    cpu->flags[X64_AF] = (r >> 4) & 1;
-    cpu->flags[X64_ZF] = (r >> 6) & 1;
-    cpu->flags[X64_SF] = (r >> 7) & 1;
+    cpu->flags[X64_PF] = ((r >> 2) & 1) ^ 1; /* raw forms: see struct x64_cpu */
+    cpu->flags[X64_AF] = r & X64_RFLAGS_AF;
+    cpu->flags[X64_ZF] = ((r >> 6) & 1) ^ 1;
+    cpu->flags[X64_SF] = (uint32_t)((r >> 7) & 1) << 31;
     cpu->df = (r >> 10) & 1;
-    cpu->flags[X64_OF] = (r >> 11) & 1;
+    cpu->flags[X64_OF] = (uint32_t)((r >> 11) & 1) << 31;
     cpu->rflags_other = (uint32_t)(r & ~(uint64_t)(X64_RFLAGS_STATUS | X64_RFLAGS_DF)) | 2u;
 }
 
 void x64_cpu_reset(struct x64_cpu *cpu)
 {
     memset(cpu, 0, sizeof(*cpu));
-    cpu->rflags_other = 2;
-    cpu->mxcsr = 0x1f80;
+    x64_set_rflags(cpu, 2);
+    cpu->mxcsr = X64_MXCSR_DEFAULT;
+    cpu->fpu_cw = X64_FPU_CW_DEFAULT;
 }
 
 void x64_cpu_dump(const struct x64_cpu *cpu, FILE *out)

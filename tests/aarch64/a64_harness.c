@@ -98,10 +98,7 @@ static void a64t_apply(struct a64_cpu *cpu, uint8_t *mem, const struct a64t_item
         case A64T_X: cpu->x[e->n] = e->a; break;
         case A64T_SP: cpu->sp = e->a; break;
         case A64T_NZCV:
-            cpu->nf = (e->a >> 3) & 1;
-            cpu->zf = (e->a >> 2) & 1;
-            cpu->cf = (e->a >> 1) & 1;
-            cpu->vf = e->a & 1;
+            a64_cpu_set_nzcv(cpu, (unsigned)e->a & 15);
             break;
         case A64T_V:
             cpu->v[e->n].d[0] = e->a;
@@ -125,7 +122,7 @@ static void a64t_default_state(struct a64_cpu *cpu, uint8_t *data)
         cpu->v[n].d[1] = a64t_default_v(n, 1);
     }
     cpu->sp = A64T_DEFAULT_SP;
-    cpu->nf = cpu->zf = cpu->cf = cpu->vf = 0;
+    a64_cpu_set_nzcv(cpu, 0);
     cpu->tpidr_el0 = 0;
     cpu->fpcr = cpu->fpsr = 0;
     for (unsigned i = 0; i < A64T_DATA_SIZE; i++)
@@ -211,11 +208,10 @@ void a64t_check_vec(struct a64t *h, const struct a64t_vec *v, const char *cfgnam
                      want->x[n]);
     if (got->sp != want->sp)
         a64t_say(msg, sizeof msg, " sp 0x%" PRIx64 ", want 0x%" PRIx64 ";", got->sp, want->sp);
-    unsigned gn = got->nf << 3 | got->zf << 2 | got->cf << 1 | got->vf;
-    unsigned wn = want->nf << 3 | want->zf << 2 | want->cf << 1 | want->vf;
-    if (gn != wn || got->nf > 1 || got->zf > 1 || got->cf > 1 || got->vf > 1)
-        a64t_say(msg, sizeof msg, " nzcv %u%u%u%u, want %u%u%u%u;", got->nf, got->zf, got->cf,
-                 got->vf, want->nf, want->zf, want->cf, want->vf);
+    unsigned gn = a64_cpu_nzcv(got), wn = a64_cpu_nzcv(want);
+    if (gn != wn || got->cf > 1 || got->vf > 1)
+        a64t_say(msg, sizeof msg, " nzcv %u%u%u%u, want %u%u%u%u;", gn >> 3, (gn >> 2) & 1,
+                 (gn >> 1) & 1, gn & 1, wn >> 3, (wn >> 2) & 1, (wn >> 1) & 1, wn & 1);
     for (unsigned n = 0; n < 32; n++)
         if (memcmp(&got->v[n], &want->v[n], 16) != 0)
             a64t_say(msg, sizeof msg, " v%u 0x%016" PRIx64 "%016" PRIx64 ", want 0x%016" PRIx64

@@ -107,5 +107,6 @@ const char *a64t_config_name(unsigned i);
 void a64t_add_vector_tests(Suite *s);
 void a64t_add_misc_tests(Suite *s);
 void a64t_add_disas_tests(Suite *s);
+void a64t_add_flag_tests(Suite *s);
 
 #endif

@@ -19,6 +19,7 @@ static const struct a64t_vec fp_vectors[] = {
 
 static const char *const fp_groups[] = {
     "fp_arith",   "fp_nan",     "fp_env",       "fp_fma",      "fp_cvt",       "fp_cmp",  "fp_fast",
+    "fp_fast_vec",
     "fp_move",    "simd_move",  "simd_logic",   "simd_arith",  "simd_cmp",     "simd_reduce",
     "simd_shift", "simd_wide",  "simd_elem",    "simd_perm",   "simd_count",   "simd_fp",
     "simd_ldst",  "fp_unimp",   "fp_undef",     "fp_random",   "simd_random",
@@ -56,6 +57,8 @@ END_TEST
 START_TEST(vectors_fp_cmp) { fp_run_group("fp_cmp"); }
 END_TEST
 START_TEST(vectors_fp_fast) { fp_run_group("fp_fast"); }
+END_TEST
+START_TEST(vectors_fp_fast_vec) { fp_run_group("fp_fast_vec"); }
 END_TEST
 START_TEST(vectors_fp_move) { fp_run_group("fp_move"); }
 END_TEST
@@ -313,6 +316,7 @@ int main(void)
     tcase_add_test(tc, vectors_fp_cvt);
     tcase_add_test(tc, vectors_fp_cmp);
     tcase_add_test(tc, vectors_fp_fast);
+    tcase_add_test(tc, vectors_fp_fast_vec);
     tcase_add_test(tc, vectors_fp_move);
     tcase_add_test(tc, vectors_simd_move);
     tcase_add_test(tc, vectors_simd_logic);

@@ -10,6 +10,7 @@ int main(void)
     a64t_add_vector_tests(s);
     a64t_add_misc_tests(s);
     a64t_add_disas_tests(s);
+    a64t_add_flag_tests(s);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

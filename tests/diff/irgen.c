@@ -275,6 +275,7 @@ static const struct profile profiles[IRGEN_PROFILE_COUNT] = {
     [IRGEN_calls] = {5, 120, {30, 5, 5, 30, 2, 3, 2, 2, 1, 1}, 25, 30, 30},
     [IRGEN_state] = {5, 120, {30, 6, 25, 12, 3, 3, 2, 1, 1, 1}, 15, 45, 55},
     [IRGEN_exits] = {5, 60, {30, 5, 3, 3, 3, 3, 3, 1, 1, 15}, 25, 30, 30},
+    [IRGEN_compare] = {10, 160, {40, 4, 2, 2, 2, 12, 8, 3, 3, 3}, 20, 30, 30},
 };
 
 /* ---- generator state ------------------------------------------------------------ */
@@ -297,6 +298,7 @@ struct gen {
     bool dead;     /* after a terminator: nothing reaches this point */
     unsigned depth, loop_depth, loop_iters;
     unsigned njmp; /* goto_tb emitted (the block has at most TB_MAX_JMP) */
+    bool ras_pushed; /* ras_push emitted (at most one per block) */
     uint64_t next_pc;
     ir_ref g64[IRGEN_NG64], g32[IRGEN_NG32];
     ir_ref last_in;    /* the last input picked, to repeat it now and then */
@@ -585,6 +587,8 @@ static void gen_value_op(struct gen *g, enum ir_op op, enum ir_type t, ir_ref ou
     emit(g, op, args, (unsigned)(oi->nout + oi->nin), ca, oi->ncarg);
 }
 
+static ir_ref gen_cmp_result(struct gen *g);
+
 static void gen_alu(struct gen *g)
 {
     static enum ir_op ops[IR_OP_COUNT];
@@ -593,6 +597,18 @@ static void gen_alu(struct gen *g)
         for (unsigned op = 0; op < IR_OP_COUNT; op++)
             if (is_value_op((enum ir_op)op))
                 ops[nops++] = (enum ir_op)op;
+    if (g->profile == IRGEN_compare && g->depth < MAX_DEPTH && chance(g, 20)) {
+        /* d = (x ==/!= 0) ? c : e on a comparison result x */
+        g->depth++; /* bounds the recursion through gen_cmp_result */
+        ir_ref x = gen_cmp_result(g);
+        g->depth--;
+        enum ir_type t = ir_val_type(g->f, x);
+        ir_ref c = pick_in(g, t), e = pick_in(g, t);
+        ir_ref args[5] = {pick_out(g, t), x, konst(g, t, 0), c, e};
+        int64_t ca[1] = {chance(g, 50) ? IR_COND_eq : IR_COND_ne};
+        emit(g, IR_OP_movcond, args, 5, ca, 1);
+        return;
+    }
     gen_value_op(g, ops[below(g, nops)], IR_TYPE_COUNT, IR_NONE);
 }
 
@@ -738,8 +754,12 @@ static ir_ref pc_value(struct gen *g)
 
 static void gen_terminator(struct gen *g)
 {
-    unsigned k = below(g, 8); /* exit 4/8, goto_tb 2/8, goto_ptr 2/8 */
+    unsigned k = below(g, 8); /* exit 4/8, goto_tb 2/8, goto_ptr/goto_ret 2/8 */
     k = k < 4 ? 0 : k < 6 ? 1 : 2;
+    if (!g->ras_pushed && chance(g, 20)) { /* a call's return-address hint */
+        ir_ras_push(g->f, chance(g, 50) ? IRGEN_LAND_PC : g->next_pc);
+        g->ras_pushed = true;
+    }
     if (k == 1 && g->njmp >= TB_MAX_JMP)
         k = 0;
     if (k == 0) {
@@ -780,7 +800,10 @@ static void gen_terminator(struct gen *g)
         } else {
             pc = pc_value(g);
         }
-        ir_goto_ptr(g->f, pc);
+        if (chance(g, 40))
+            ir_goto_ret(g->f, pc);
+        else
+            ir_goto_ptr(g->f, pc);
     }
     g->dead = true;
 }
@@ -789,9 +812,40 @@ static void gen_terminator(struct gen *g)
 
 static void gen_seq(struct gen *g, uint32_t end);
 
+static void gen_alu(struct gen *g);
+
+/* The compare profile: x = setcond(a, b) (an i32 trunc of it now and then),
+ * sometimes followed by an op that may overwrite x, a or b; returns x, to be
+ * tested against 0 (the simplify pass turns such tests into compares of a
+ * with b while nothing changed them). */
+static ir_ref gen_cmp_result(struct gen *g)
+{
+    enum ir_type t = rand_type(g);
+    ir_ref a = pick_in(g, t), b = chance(g, 30) ? konst(g, t, edge_const(g, t)) : pick_in(g, t);
+    ir_ref x = pick_out(g, t);
+    ir_ref args[3] = {x, a, b};
+    int64_t ca[1] = {below(g, IR_COND_COUNT)};
+    emit(g, IR_OP_setcond, args, 3, ca, 1);
+    if (t == IR_I64 && chance(g, 30)) {
+        ir_ref y = pick_out(g, IR_I32);
+        ir_ref targs[2] = {y, x};
+        emit(g, IR_OP_trunc, targs, 2, NULL, 0);
+        x = y;
+    }
+    if (chance(g, 30))
+        gen_alu(g);
+    return x;
+}
+
 /* brcond with inputs that make both outcomes likely. */
 static void gen_brcond(struct gen *g, uint32_t label)
 {
+    if (g->profile == IRGEN_compare && chance(g, 60)) {
+        ir_ref x = gen_cmp_result(g);
+        ir_brcond(g->f, chance(g, 50) ? IR_COND_eq : IR_COND_ne, x,
+                  konst(g, ir_val_type(g->f, x), 0), label);
+        return;
+    }
     enum ir_type t = rand_type(g);
     ir_ref a = pick_in(g, t), b;
     switch (below(g, 5)) {

@@ -156,6 +156,7 @@ static unsigned run_block(struct frame *fr, const struct irref_block **next)
             break;
         }
         case IR_OP_mb:
+        case IR_OP_ras_push: /* a hint: no effect here */
         case IR_OP_insn_start:
         case IR_OP_nop:
         case IR_OP_set_label:
@@ -180,6 +181,7 @@ static unsigned run_block(struct frame *fr, const struct irref_block **next)
             cpu->last_slot = slot;
             return IR_EXIT_chain;
         }
+        case IR_OP_goto_ret: /* the same as goto_ptr (the hint aside) */
         case IR_OP_goto_ptr: {
             cpu->pc = a[0];
             const struct jc_entry *e = &cpu->jmp_cache[jc_hash(a[0])];

@@ -41,8 +41,8 @@ static bool keep_going(void)
 
 /* Share of the random programs each profile gets, in per mille (sums to 1000). */
 static const unsigned profile_share[IRGEN_PROFILE_COUNT] = {
-    [IRGEN_mixed] = 300, [IRGEN_alu] = 150,   [IRGEN_memory] = 120, [IRGEN_control] = 120,
-    [IRGEN_calls] = 100, [IRGEN_state] = 100, [IRGEN_exits] = 110,
+    [IRGEN_mixed] = 240, [IRGEN_alu] = 150,   [IRGEN_memory] = 120, [IRGEN_control] = 120,
+    [IRGEN_calls] = 100, [IRGEN_state] = 100, [IRGEN_exits] = 110, [IRGEN_compare] = 60,
 };
 
 static unsigned profile_count(enum irgen_profile p)
@@ -519,6 +519,8 @@ START_TEST(diff_state) { check_profile(IRGEN_state); }
 END_TEST
 START_TEST(diff_exits) { check_profile(IRGEN_exits); }
 END_TEST
+START_TEST(diff_compare_tests) { check_profile(IRGEN_compare); }
+END_TEST
 
 /* Every engine honours exit_request at block entry: nothing runs. */
 START_TEST(diff_exit_request_stops_before_anything_runs)
@@ -627,6 +629,7 @@ static Suite *diff_suite(void)
     tcase_add_test(diff, diff_calls);
     tcase_add_test(diff, diff_state);
     tcase_add_test(diff, diff_exits);
+    tcase_add_test(diff, diff_compare_tests);
     tcase_add_test(diff, diff_exit_request_stops_before_anything_runs);
     tcase_add_test(diff, diff_chained_and_jump_cache_exits);
     tcase_add_test(diff, diff_repro_files);

@@ -223,6 +223,7 @@ static uint32_t vm_step(struct vm *vm, uint32_t i)
         return i + 1;
     }
     case IR_OP_mb:
+    case IR_OP_ras_push: /* a hint: no effect here */
     case IR_OP_nop:
     case IR_OP_set_label:
         return i + 1;
@@ -239,6 +240,7 @@ static uint32_t vm_step(struct vm *vm, uint32_t i)
         s->end = VM_END_GOTO_TB;
         s->pc = (uint64_t)in->carg[0];
         return UINT32_MAX;
+    case IR_OP_goto_ret: /* the same as goto_ptr (the hint aside) */
     case IR_OP_goto_ptr:
         s->end = VM_END_GOTO_PTR;
         s->pc = a[0];

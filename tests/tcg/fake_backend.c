@@ -246,6 +246,7 @@ next_block:
             cpu->last_slot = slot;
             return IR_EXIT_chain;
         }
+        case IR_OP_goto_ret: /* the same as goto_ptr (the hint aside) */
         case IR_OP_goto_ptr: {
             const struct jc_entry *e = &cpu->jmp_cache[jc_hash(x[0])];
             cpu->pc = x[0];
@@ -290,6 +291,7 @@ next_block:
             break;
         }
         case IR_OP_mb:
+        case IR_OP_ras_push: /* a hint: no effect here */
         case IR_OP_insn_start:
         case IR_OP_nop:
         case IR_OP_set_label:

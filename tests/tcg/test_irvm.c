@@ -86,6 +86,125 @@ START_TEST(irvm_sum_loop_second_run_makes_no_chain_exits)
 }
 END_TEST
 
+/* ---- the return-address hint and tiered translation ---- */
+
+START_TEST(irvm_calls_fill_return_cells_then_hit)
+{
+    fir_load("calls.fir");
+    vm_start(_i);
+    struct tcg_ctx *t = irvm_tcg(VM);
+    ck_assert_int_eq(irvm_set_global(VM, "n", 10), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("acc"), 60);
+    struct tb *a = tcg_find_tb(t, 0x1000, 0), *b = tcg_find_tb(t, 0x1008, 0);
+    struct tb *c = tcg_find_tb(t, 0x1010, 0);
+    if (test_is_jit(_i)) { /* each call site's cell enters its return block */
+        ck_assert_uint_eq(t->stats.ret_fills, 2);
+        ck_assert_ptr_eq(a->ret_host, b->code);
+        ck_assert_ptr_eq(a->ret_tb, b);
+        ck_assert_ptr_eq(b->ret_tb, c);
+    } else { /* the interpreter ignores the hint */
+        ck_assert_uint_eq(t->stats.ret_fills, 0);
+    }
+    uint64_t lookups = t->stats.exits[IR_EXIT_lookup];
+    ck_assert_int_eq(irvm_set_global(VM, "n", 10), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("acc"), 120);
+    ck_assert_uint_eq(t->stats.exits[IR_EXIT_lookup], lookups); /* every return hit */
+    vm_stop();
+}
+END_TEST
+
+START_TEST(irvm_invalidated_return_block_empties_the_cell)
+{
+    fir_load("calls.fir");
+    vm_start(_i);
+    struct tcg_ctx *t = irvm_tcg(VM);
+    ck_assert_int_eq(irvm_set_global(VM, "n", 3), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    struct tb *a = tcg_find_tb(t, 0x1000, 0), *b = tcg_find_tb(t, 0x1008, 0);
+    tcg_invalidate_tb(t, b);
+    ck_assert_ptr_null(a->ret_tb);
+    ck_assert_ptr_ne(a->ret_host, b->code); /* never enters the stale code */
+    if (test_is_jit(_i))
+        ck_assert_ptr_eq(a->ret_host, TB_RET_EMPTY);
+    ck_assert_int_eq(irvm_set_global(VM, "n", 3), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("acc"), 36);
+    struct tb *b2 = tcg_find_tb(t, 0x1008, 0);
+    ck_assert_ptr_ne(b2, b);
+    if (test_is_jit(_i)) { /* refilled with the new block */
+        ck_assert_ptr_eq(a->ret_tb, b2);
+        ck_assert_ptr_eq(a->ret_host, b2->code);
+    }
+    vm_stop();
+}
+END_TEST
+
+/* site A pushes 0x1008 but returns to 0x1010: the hint misses, the jump cache
+ * (or the loop) takes the return where it really goes */
+static const char wrong_return[] = "global n:i64 @0x40\n"
+                                   "global lr:i64 @0x48\n"
+                                   "global acc:i64 @0x50\n"
+                                   "block 0x1000\n"
+                                   "  insn_start 0x1000\n"
+                                   "  brcond.i64 n, 0, eq, L0\n"
+                                   "  mov.i64 lr, 0x1010\n"
+                                   "  ras_push 0x1008\n"
+                                   "  goto_tb 0x2000\n"
+                                   "L0:\n"
+                                   "  exit 0x1000, halt\n"
+                                   "block 0x1008\n"
+                                   "  insn_start 0x1008\n"
+                                   "  exit 0x1008, brk\n"
+                                   "block 0x1010\n"
+                                   "  insn_start 0x1010\n"
+                                   "  sub.i64 n, n, 1\n"
+                                   "  goto_tb 0x1000\n"
+                                   "block 0x2000\n"
+                                   "  insn_start 0x2000\n"
+                                   "  add.i64 acc, acc, 3\n"
+                                   "  goto_ret lr\n";
+
+START_TEST(irvm_return_elsewhere_ignores_the_hint)
+{
+    char err[256];
+    ck_assert_msg(ir_parse(wrong_return, "wrong", &M, err, sizeof(err)) == 0, "%s", err);
+    vm_start(_i);
+    ck_assert_int_eq(irvm_set_global(VM, "n", 20), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("acc"), 60);
+    ck_assert_uint_eq(irvm_tcg(VM)->stats.ret_fills, 0);
+    vm_stop();
+}
+END_TEST
+
+START_TEST(irvm_tiered_blocks_optimize_on_the_nth_entry)
+{
+    fir_load("sum_loop.fir");
+    struct irvm_options o;
+    irvm_options_default(&o);
+    o.tier_up = 4;
+    vm_start_opts(_i, &o);
+    struct tcg_ctx *t = irvm_tcg(VM);
+    ck_assert_int_eq(irvm_set_global(VM, "n", 100), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("sum"), 5050);
+    ck_assert_uint_eq(t->stats.tier_ups, 2); /* the loop test and body */
+    ck_assert_uint_eq(tcg_find_tb(t, 0x1000, 0)->cold, 1); /* ran once */
+    ck_assert_uint_eq(tcg_find_tb(t, 0x1010, 0)->cold, 0);
+    ck_assert_uint_eq(tcg_find_tb(t, 0x1020, 0)->cold, 0);
+    uint64_t chain_exits = t->stats.exits[IR_EXIT_chain];
+    ck_assert_int_eq(irvm_set_global(VM, "n", 1000), 0);
+    ck_assert_uint_eq(vm_run(), IR_EXIT_halt);
+    ck_assert_uint_eq(global("sum"), 500500);
+    /* the optimized loop is chained: only the cold entry block's jump exits */
+    ck_assert_uint_le(t->stats.exits[IR_EXIT_chain], chain_exits + 1);
+    ck_assert_uint_eq(t->stats.tier_ups, 2);
+    vm_stop();
+}
+END_TEST
+
 START_TEST(irvm_goto_ptr_dispatch_misses_each_target_once)
 {
     static const uint8_t bytecode[] = {1, 2, 1, 2, 2, 1, 0}; /* ((1*2+1)*2*2)+1 = 13 */
@@ -269,6 +388,10 @@ void add_irvm_tests(Suite *s)
     TCase *tc = tcase_create("irvm");
     tcase_add_loop_test(tc, irvm_sum_loop_second_run_makes_no_chain_exits, 0, test_nbackends);
     tcase_add_loop_test(tc, irvm_goto_ptr_dispatch_misses_each_target_once, 0, test_nbackends);
+    tcase_add_loop_test(tc, irvm_calls_fill_return_cells_then_hit, 0, test_nbackends);
+    tcase_add_loop_test(tc, irvm_invalidated_return_block_empties_the_cell, 0, test_nbackends);
+    tcase_add_loop_test(tc, irvm_return_elsewhere_ignores_the_hint, 0, test_nbackends);
+    tcase_add_loop_test(tc, irvm_tiered_blocks_optimize_on_the_nth_entry, 0, test_nbackends);
     tcase_add_loop_test(tc, irvm_invalidated_block_runs_its_new_text, 0, test_nbackends);
     tcase_add_loop_test(tc, irvm_missing_block_is_a_clear_error, 0, test_nbackends);
     tcase_add_loop_test(tc, irvm_exit_request_from_helper, 0, test_nbackends);

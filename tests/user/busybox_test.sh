@@ -1,11 +1,13 @@
 #!/bin/sh
-# One busybox case: Debian's busybox-static:arm64 under `ferry run` must print
-# exactly what the native busybox-static:amd64 prints, with the same exit
-# status, on the same inputs.  Exit 77 (ctest SKIP) with the reason when the
-# packages could not be fetched (busybox_fetch.sh).
-# usage: busybox_test.sh FERRY BACKEND DIR CASE
-ferry=$1 backend=$2 dir=$3 case=$4
-if [ ! -x "$dir/arm64/bin/busybox" ] || [ ! -x "$dir/amd64/bin/busybox" ]; then
+# One busybox case: Debian's busybox-static for the guest architecture under
+# `ferry run` must print exactly what the native busybox-static:amd64 prints,
+# with the same exit status, on the same inputs.  GUEST is arm64 (the
+# default) or amd64: then the very same binary runs natively and under ferry.
+# Exit 77 (ctest SKIP) with the reason when the packages could not be fetched
+# (busybox_fetch.sh).  A guest run that hangs is stopped after 120 s.
+# usage: busybox_test.sh FERRY BACKEND DIR CASE [GUEST]
+ferry=$1 backend=$2 dir=$3 case=$4 garch=${5:-arm64}
+if [ ! -x "$dir/$garch/bin/busybox" ] || [ ! -x "$dir/amd64/bin/busybox" ]; then
     reason="busybox-static packages not fetched"
     [ -f "$dir/skip-reason" ] && reason=$(cat "$dir/skip-reason")
     echo "SKIP: $reason"
@@ -16,7 +18,7 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 failures=0
 
-guest() { "$ferry" run --backend="$backend" "$dir/arm64/bin/busybox" "$@"; }
+guest() { timeout 120 "$ferry" run --backend="$backend" "$dir/$garch/bin/busybox" "$@"; }
 
 # compare LABEL ARGS...: busybox ARGS natively and under ferry
 compare() {

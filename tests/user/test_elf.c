@@ -249,7 +249,7 @@ START_TEST(run_foreign_program_is_126)
 {
     struct image m;
     make_image(&m, NULL, 0);
-    patch(&m, 18, 2, EM_X86_64);
+    patch(&m, 18, 2, EM_RISCV);
     ck_assert_int_eq(run_image(&m, _i), USER_EXIT_NOEXEC);
 }
 END_TEST

@@ -189,11 +189,9 @@ END_TEST
 /* Through the dispatcher: number in x8, arguments in x0.., result in x0. */
 static struct a64_cpu *dispatch_cpu(void)
 {
-    struct a64_cpu *cpu = aligned_alloc(16, (sizeof(struct a64_cpu) + 15) / 16 * 16);
-    ck_assert_ptr_nonnull(cpu);
-    memset(cpu, 0, sizeof(*cpu));
-    p->cpu = &cpu->head;
-    return cpu;
+    p->cpu = frontend_cpu_new(&frontend_aarch64);
+    ck_assert_ptr_nonnull(p->cpu);
+    return (struct a64_cpu *)p->cpu;
 }
 
 START_TEST(dispatch_reads_registers_and_writes_x0)

@@ -1,6 +1,7 @@
 /* Check suite test_x64: the x86-64 frontend (frontend/x86_64) --
  * differential instruction vectors against the host CPU on every backend,
- * and the exits (#DE, #UD, SYSCALL, HLT, INT3) and CPUID model. */
+ * the exits (#DE, #UD, #GP, #XM, SYSCALL, HLT, INT3), FXSAVE, and the CPUID
+ * model. */
 #include <stdlib.h>
 
 #include "x64_test.h"
@@ -10,6 +11,7 @@ int main(void)
     Suite *s = suite_create("x64");
     x64t_add_vector_tests(s);
     x64t_add_misc_tests(s);
+    x64t_add_sse_tests(s);
     x64t_add_ir_tests(s);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -56,6 +56,15 @@ static void x64t_check(struct x64t *h, const struct x64t_vec *v, uint64_t seed, 
         x64t_say(msg, sizeof msg, " rflags 0x%" PRIx64 ", want 0x%" PRIx64 " (mask 0x%" PRIx64
                  ", was 0x%" PRIx64 ");", x64t_got.rflags & fm, x64t_want.rflags & fm, fm,
                  x64t_in.rflags);
+    for (unsigned i = 0; i < 16; i++)
+        for (unsigned h = 0; h < 2; h++)
+            if (x64t_got.xmm[i].d[h] != x64t_want.xmm[i].d[h])
+                x64t_say(msg, sizeof msg, " xmm%u.q%u 0x%016" PRIx64 ", want 0x%016" PRIx64
+                         " (was 0x%016" PRIx64 ");", i, h, x64t_got.xmm[i].d[h],
+                         x64t_want.xmm[i].d[h], x64t_in.xmm[i].d[h]);
+    if (x64t_got.mxcsr != x64t_want.mxcsr)
+        x64t_say(msg, sizeof msg, " mxcsr 0x%x, want 0x%x (was 0x%x);", x64t_got.mxcsr,
+                 x64t_want.mxcsr, x64t_in.mxcsr);
     for (unsigned i = 0; i < X64T_DATA_SIZE; i++)
         if (x64t_got.data[i] != x64t_want.data[i]) {
             x64t_say(msg, sizeof msg, " data[0x%x] 0x%02x, want 0x%02x;", X64T_DATA + i,
@@ -116,6 +125,12 @@ START_TEST(vectors_string) { x64t_run_group("string"); }
 END_TEST
 START_TEST(vectors_misc) { x64t_run_group("misc"); }
 END_TEST
+START_TEST(vectors_sse_move) { x64t_run_group("sse_move"); }
+END_TEST
+START_TEST(vectors_sse_int) { x64t_run_group("sse_int"); }
+END_TEST
+START_TEST(vectors_sse_fp) { x64t_run_group("sse_fp"); }
+END_TEST
 
 /* Blocks of 2-4 random flag-writing and flag-reading instructions (ALU,
  * CMOVcc, SETcc, ... with fully defined flags and no constraints): the
@@ -165,7 +180,8 @@ START_TEST(vectors_chains)
 END_TEST
 
 static const char *const x64t_groups[] = {"alu",    "shift",  "muldiv", "bitops", "movs",
-                                          "stack",  "branch", "string", "misc"};
+                                          "stack",  "branch", "string", "misc",
+                                          "sse_move", "sse_int", "sse_fp"};
 
 /* Every vector belongs to a group some case runs. */
 START_TEST(vectors_all_grouped)
@@ -194,6 +210,9 @@ void x64t_add_vector_tests(Suite *s)
     tcase_add_test(tc, vectors_branch);
     tcase_add_test(tc, vectors_string);
     tcase_add_test(tc, vectors_misc);
+    tcase_add_test(tc, vectors_sse_move);
+    tcase_add_test(tc, vectors_sse_int);
+    tcase_add_test(tc, vectors_sse_fp);
     tcase_add_test(tc, vectors_chains);
     suite_add_tcase(s, tc);
 }

@@ -77,11 +77,15 @@ unsigned x64t_run(struct x64t *h, const uint8_t *bytes, unsigned n, const struct
     memcpy(h->mem + X64T_CODE, bytes, n);
     memcpy(h->mem + X64T_DATA, in->data, X64T_DATA_SIZE);
     struct jc_entry *jc = h->cpu->head.jmp_cache;
+    struct ras_stack *ras = h->cpu->head.ras;
     frontend_x86_64.cpu_reset(&h->cpu->head);
     h->cpu->head.jmp_cache = jc;
+    h->cpu->head.ras = ras;
     h->cpu->head.guest_base = h->mem;
     memcpy(h->cpu->regs, in->regs, sizeof in->regs);
     x64_set_rflags(h->cpu, in->rflags);
+    memcpy(h->cpu->xmm, in->xmm, sizeof in->xmm);
+    h->cpu->mxcsr = in->mxcsr;
     h->cpu->fs_base = in->fs_base;
     h->cpu->gs_base = in->gs_base;
     h->cpu->head.pc = X64T_CODE;
@@ -92,6 +96,8 @@ void x64t_get_state(const struct x64t *h, struct x64t_state *out)
 {
     memcpy(out->regs, h->cpu->regs, sizeof out->regs);
     out->rflags = x64_get_rflags(h->cpu);
+    memcpy(out->xmm, h->cpu->xmm, sizeof out->xmm);
+    out->mxcsr = h->cpu->mxcsr;
     memcpy(out->data, h->mem + X64T_DATA, X64T_DATA_SIZE);
 }
 
@@ -119,6 +125,46 @@ static uint64_t x64t_rand_value(uint64_t *s)
     }
 }
 
+/* A random 64-bit XMM lane: raw bits, two floats or a double, biased to
+ * the values FP code trips on (zeros, infinities, NaNs, denormals, limits
+ * of the integer conversions, halfway cases). */
+static uint64_t x64t_rand_lane(uint64_t *s)
+{
+    static const uint64_t dbl[] = {
+        0, 0x8000000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+        0x3ff8000000000000ull, 0x4004000000000000ull, 0xc004000000000000ull,
+        0x7ff0000000000000ull, 0xfff0000000000000ull, 0x7ff8000000000000ull,
+        0x7ff4000000000000ull, 0xfff8000000000001ull, 0x0000000000000001ull,
+        0x800fffffffffffffull, 0x0010000000000000ull, 0x7fefffffffffffffull,
+        0x43e0000000000000ull, 0xc3e0000000000000ull, 0x41dfffffffc00000ull,
+        0xc1e0000000000000ull, 0x3fe0000000000000ull, 0x4330000000000000ull,
+        0x3fb999999999999aull, 0x47efffffe0000000ull, 0x3690000000000000ull};
+    static const uint32_t flt[] = {
+        0, 0x80000000u, 0x3f800000u, 0xbf800000u, 0x3fc00000u, 0x40200000u, 0xc0200000u,
+        0x7f800000u, 0xff800000u, 0x7fc00000u, 0x7fa00000u, 0xffc00001u, 0x00000001u,
+        0x807fffffu, 0x00800000u, 0x7f7fffffu, 0x5f000000u, 0xdf000000u, 0x4f000000u,
+        0xcf000000u, 0x3f000000u, 0x4b000000u, 0x3dcccccdu};
+    uint64_t r = x64t_rand(s);
+    switch (r & 7) {
+    case 0:
+    case 1: return x64t_rand(s);
+    case 2:
+    case 3: return dbl[(r >> 8) % (sizeof dbl / sizeof dbl[0])];
+    case 4: { /* a double of moderate magnitude */
+        uint64_t m = x64t_rand(s) & 0x800fffffffffffffull;
+        return m | ((uint64_t)(0x3f0 + ((r >> 8) % 0x40)) << 52);
+    }
+    case 5: { /* a float pair of moderate magnitude */
+        uint64_t m = x64t_rand(s) & 0x807fffff807fffffull;
+        return m | ((uint64_t)(0x70 + ((r >> 8) % 0x20)) << 23) |
+               ((uint64_t)(0x70 + ((r >> 16) % 0x20)) << 55);
+    }
+    default:
+        return flt[(r >> 8) % (sizeof flt / sizeof flt[0])] |
+               (uint64_t)flt[(r >> 24) % (sizeof flt / sizeof flt[0])] << 32;
+    }
+}
+
 void x64t_make_state(const struct x64t_vec *v, uint64_t seed, struct x64t_state *s)
 {
     uint64_t rs = seed * 0x2545f4914f6cdd1dull + v->line;
@@ -127,9 +173,14 @@ void x64t_make_state(const struct x64t_vec *v, uint64_t seed, struct x64t_state 
     s->regs[X64_RSP] = X64T_STACK;
     s->rflags = 0x202 | (x64t_rand(&rs) & X64_RFLAGS_STATUS);
     for (unsigned i = 0; i < X64T_DATA_SIZE; i += 8) {
-        uint64_t d = x64t_rand(&rs);
+        uint64_t d = (i & 8) ? x64t_rand_lane(&rs) : x64t_rand(&rs);
         memcpy(s->data + i, &d, 8);
     }
+    for (unsigned r = 0; r < 16; r++) {
+        s->xmm[r].d[0] = x64t_rand_lane(&rs);
+        s->xmm[r].d[1] = x64t_rand_lane(&rs);
+    }
+    s->mxcsr = X64_MXCSR_DEFAULT | (uint32_t)(x64t_rand(&rs) & 0x3f);
     for (unsigned i = 0; i < X64T_MAX_SETUP && v->setup[i].kind != X64T_END_SETUP; i++) {
         const struct x64t_setup *u = &v->setup[i];
         uint64_t *r = &s->regs[u->n & 15];
@@ -138,6 +189,9 @@ void x64t_make_state(const struct x64t_vec *v, uint64_t seed, struct x64t_state 
         case X64T_AND: *r &= u->a; break;
         case X64T_OR: *r |= u->a; break;
         case X64T_PTR: *r = X64T_DATA + (x64t_rand(&rs) & u->a); break;
+        case X64T_MXCSR: s->mxcsr = (uint32_t)u->a; break;
+        case X64T_XLO: s->xmm[u->n & 15].d[0] = u->a; break;
+        case X64T_XHI: s->xmm[u->n & 15].d[1] = u->a; break;
         case X64T_FLAGS: s->rflags = 0x202 | (u->a & (X64_RFLAGS_STATUS | X64_RFLAGS_DF)); break;
         case X64T_SEXT: {
             uint64_t *ax = &s->regs[X64_RAX], *dx = &s->regs[X64_RDX];

@@ -21,6 +21,11 @@
 #define ST_IN_FLAGS 0x88u
 #define ST_OUT 0x100u     /* 16 registers saved */
 #define ST_OUT_FLAGS 0x180u
+#define ST_XMM_IN 0x200u  /* 16 XMM registers loaded */
+#define ST_XMM_OUT 0x300u /* 16 XMM registers saved */
+#define ST_MXCSR_IN 0x400u
+#define ST_MXCSR_OUT 0x404u
+#define ST_HOST_MXCSR 0x408u
 
 static uint8_t *x64t_code, *x64t_data, *x64t_state_page;
 
@@ -41,6 +46,28 @@ static void e_mov_abs(struct x64t_emit *e, bool load, unsigned reg, uint32_t add
     e8(e, (uint8_t)(0x48 | (reg >= 8 ? 4 : 0)));
     e8(e, load ? 0x8b : 0x89);
     e8(e, (uint8_t)(((reg & 7) << 3) | 4));
+    e8(e, 0x25);
+    e32(e, addr);
+}
+/* movdqu xmm, [abs32] (load) or movdqu [abs32], xmm: F3 (REX.R) 0F 6F/7F,
+ * ModRM and SIB as above */
+static void e_movdqu_abs(struct x64t_emit *e, bool load, unsigned reg, uint32_t addr)
+{
+    e8(e, 0xf3);
+    if (reg >= 8)
+        e8(e, 0x44);
+    e8(e, 0x0f);
+    e8(e, load ? 0x6f : 0x7f);
+    e8(e, (uint8_t)(((reg & 7) << 3) | 4));
+    e8(e, 0x25);
+    e32(e, addr);
+}
+/* ldmxcsr [abs32] (0F AE /2) or stmxcsr [abs32] (0F AE /3) */
+static void e_mxcsr_abs(struct x64t_emit *e, bool load, uint32_t addr)
+{
+    e8(e, 0x0f);
+    e8(e, 0xae);
+    e8(e, load ? 0x14 : 0x1c);
     e8(e, 0x25);
     e32(e, addr);
 }
@@ -83,6 +110,12 @@ bool x64t_native_init(char *err, size_t errlen)
     e8(&e, 0x25);
     e32(&e, X64T_STATE + ST_IN_FLAGS);
     e8(&e, 0x9d); /* popfq */
+    e8(&e, 0xdb); /* fninit: the x87 state Ferry resets to */
+    e8(&e, 0xe3);
+    e_mxcsr_abs(&e, false, X64T_STATE + ST_HOST_MXCSR);
+    e_mxcsr_abs(&e, true, X64T_STATE + ST_MXCSR_IN);
+    for (unsigned r = 0; r < 16; r++)
+        e_movdqu_abs(&e, true, r, X64T_STATE + ST_XMM_IN + 16 * r);
     for (unsigned r = 0; r < 16; r++)
         if (r != X64_RSP)
             e_mov_abs(&e, true, r, X64T_STATE + ST_IN + 8 * r);
@@ -92,6 +125,10 @@ bool x64t_native_init(char *err, size_t errlen)
     e.p = x64t_code + (X64T_EPILOGUE - X64T_CODE);
     for (unsigned r = 0; r < 16; r++)
         e_mov_abs(&e, false, r, X64T_STATE + ST_OUT + 8 * r);
+    for (unsigned r = 0; r < 16; r++)
+        e_movdqu_abs(&e, false, r, X64T_STATE + ST_XMM_OUT + 16 * r);
+    e_mxcsr_abs(&e, false, X64T_STATE + ST_MXCSR_OUT);
+    e_mxcsr_abs(&e, true, X64T_STATE + ST_HOST_MXCSR);
     e_mov_abs(&e, true, X64_RSP, X64T_STATE + ST_HOST_RSP);
     e8(&e, 0x9c); /* pushfq */
     e8(&e, 0x8f); /* pop qword [abs32] */
@@ -118,10 +155,14 @@ void x64t_native_run(const uint8_t *bytes, unsigned n, const struct x64t_state *
     uint64_t *st = (uint64_t *)x64t_state_page;
     memcpy(st + ST_IN / 8, in->regs, sizeof in->regs);
     st[ST_IN_FLAGS / 8] = in->rflags;
+    memcpy(x64t_state_page + ST_XMM_IN, in->xmm, sizeof in->xmm);
+    memcpy(x64t_state_page + ST_MXCSR_IN, &in->mxcsr, 4);
     memcpy(x64t_data, in->data, X64T_DATA_SIZE);
     void (*fn)(void) = (void (*)(void))(uintptr_t)X64T_PROLOGUE;
     fn();
     memcpy(out->regs, st + ST_OUT / 8, sizeof out->regs);
     out->rflags = st[ST_OUT_FLAGS / 8];
+    memcpy(out->xmm, x64t_state_page + ST_XMM_OUT, sizeof out->xmm);
+    memcpy(&out->mxcsr, x64t_state_page + ST_MXCSR_OUT, 4);
     memcpy(out->data, x64t_data, X64T_DATA_SIZE);
 }

@@ -33,6 +33,9 @@ enum x64t_setup_kind {
     X64T_PTR,  /* reg n = X64T_DATA + (random & a) */
     X64T_SEXT, /* sign-extend the accumulator for IDIV of size n (1: AL->AH) */
     X64T_FLAGS, /* RFLAGS status bits = a (instead of random) */
+    X64T_MXCSR, /* MXCSR = a (instead of 0x1f80 with random exception flags) */
+    X64T_XLO,   /* low qword of XMM n = a */
+    X64T_XHI,   /* high qword of XMM n = a */
 };
 struct x64t_setup {
     uint8_t kind, n;
@@ -60,6 +63,9 @@ struct x64t_vec {
 #define PTR(r, m) {X64T_PTR, (r), (uint64_t)(m)}
 #define SEXT(size) {X64T_SEXT, (size), 0}
 #define RFLAGS(v) {X64T_FLAGS, 0, (uint64_t)(v)}
+#define MXCSR(v) {X64T_MXCSR, 0, (uint64_t)(v)}
+#define XLO(n, v) {X64T_XLO, (n), (uint64_t)(v)}
+#define XHI(n, v) {X64T_XHI, (n), (uint64_t)(v)}
 #define F_ALL 0x8d5u   /* CF PF AF ZF SF OF */
 #define F_LOGIC 0x8c5u /* all but AF */
 #define F_NONE 0u
@@ -69,6 +75,8 @@ struct x64t_state {
     uint64_t regs[16];
     uint64_t rflags;
     uint64_t fs_base, gs_base; /* Ferry only (the native run uses the host's) */
+    union x64_xmm xmm[16];
+    uint32_t mxcsr;
     uint8_t data[X64T_DATA_SIZE];
 };
 
@@ -109,6 +117,7 @@ void x64t_get_state(const struct x64t *h, struct x64t_state *out);
 
 void x64t_add_vector_tests(Suite *s);
 void x64t_add_misc_tests(Suite *s);
+void x64t_add_sse_tests(Suite *s);
 void x64t_add_ir_tests(Suite *s);
 
 #endif

@@ -1025,3 +1025,150 @@ V(".inst 0x0e080420", note="dup .1d (element): unallocated")
 V(".inst 0x0e083c20", note="umov w0 from a D lane (needs Q=1): unallocated")
 V(".inst 0x2e024020", note="ext of 64-bit vectors with index 8: unallocated")
 V(".inst 0x0c400c00", note="ld4 .1d: unallocated")
+
+# The boundaries of the host fast paths (a64_fp_fast.c, a64_fp_helpers.c):
+# every vector form in one helper call, one lane failing the check sends the
+# whole vector down the full path; scalar FCMP, FCVTZ*, SCVTF/UCVTF, FCVT.
+group("fp_fast_vec")
+SMIN_NORMAL = 0x00800000
+V("fadd v0.2d, v1.2d, v2.2d", v1=DF(1.0, 2.5), v2=DF(2.0 ** -60, -2.5), fpsr=IXC,
+  note="fast: a normal lane and an exact zero")
+V("fadd v0.2d, v1.2d, v2.2d", v1=DF(1.0, 2.0), v2=DF(2.0, 4.0), note="exact, FPSR clear: no flags")
+V("fdiv v0.2d, v1.2d, v2.2d", v1=DF(1.0, 2.0), v2=DF(3.0, 4.0), note="inexact with IXC clear: full path")
+V("fadd v0.4s, v1.4s, v2.4s", v1=F(1.0, 2.0, SSNAN, 4.0), v2=F(1.0, 1.0, 1.0, 1.0), fpsr=IXC,
+  note="one signalling NaN lane: IOC, quieted")
+V("fadd v0.2s, v1.2s, v2.2s", v1=(F(1.0, 2.0)[0], F(SSNAN, 0.0)[0]), v2=(F(1.0, 1.0)[0], F(1.0, 0.0)[0]),
+  v0=DF(7.0, 7.0), fpsr=IXC, note=".2s: the upper lanes (a NaN, 0/0) must not count")
+V("fdiv v0.2s, v1.2s, v2.2s", v1=(F(1.0, 2.0)[0], 0), v2=(F(3.0, 5.0)[0], 0), fpsr=IXC,
+  note=".2s division: upper lanes 0/0 must raise nothing")
+V("fsub v0.4s, v1.4s, v2.4s", v1=F(SMIN_NORMAL | 1, 3.0, 1.0, 1.0), v2=F(SMIN_NORMAL, 1.0, 1.0, -1.0),
+  fpsr=IXC, note="an exact denormal difference: no UFC")
+V("fmul v0.2d, v1.2d, v2.2d", v1=DF(1e-200, 3.0), v2=DF(1e-200, 3.0), fpsr=IXC, note="underflow lane")
+V("fmul v0.2d, v1.2d, v2.2d", v1=DF(DMIN_NORMAL, 2.0), v2=DF(1 - 2.0 ** -53, 1.0), fpsr=IXC,
+  note="rounds up to the smallest normal: tiny before rounding, UFC")
+V("fmul v0.2d, v1.2d, v2.2d", v1=DF(DMIN_NORMAL | 1, 2.0), v2=DF(1 - 2.0 ** -53, 1.0), fpsr=IXC,
+  note="just above the smallest normal: not tiny")
+V("fmul v0.4s, v1.4s, v2.4s", v1=F(SMIN_NORMAL, 1.0, 1.0, 1.0), v2=F(1 - 2.0 ** -24, 1.0, 1.0, 1.0),
+  fpsr=IXC, note="single: rounds up to the smallest normal, UFC")
+V("fmul v0.4s, v1.4s, v2.4s", v1=F(0.0, 1.0, -0.0, 2.0), v2=F(5.0, 1.0, 3.0, -0.0), fpsr=IXC,
+  note="zero products: exact, signed zeros")
+V("fmul v0.4s, v1.4s, v2.4s", v1=F(3e38, 1.0, 1.0, 1.0), v2=F(10.0, 1.0, 1.0, 1.0), fpsr=IXC,
+  note="overflow lane: OFC, IXC")
+V("fdiv v0.4s, v1.4s, v2.4s", v1=F(1.0, 0.0, 6.0, 1.0), v2=F(0.0, 0.0, 3.0, float("inf")), fpsr=IXC,
+  note="x/0 (DZC), 0/0 (IOC), x/inf")
+V("fdiv v0.2d, v1.2d, v2.2d", v1=DF(1.0, -1.0), v2=DF(float("inf"), 3.0), fpsr=IXC, note="x/inf = 0")
+V("fadd v0.4s, v1.4s, v2.4s", v1=F(1.0, 1.0, -1.0, 3.0), v2=F(2.0 ** -30, -(2.0 ** -30), 2.0 ** -30, 0.1),
+  fpcr=RM, fpsr=IXC, note="round toward minus infinity: full path")
+V("fadd v0.2d, v1.2d, v2.2d", v1=DF(1.0, 1.0), v2=DF(2.0 ** -60, 2.0 ** -61), fpcr=RP, fpsr=IXC)
+V("fadd v0.4s, v1.4s, v2.4s", v1=F(SDENORM, 1.0, 2.0, 3.0), v2=F(1.0, 1.0, 1.0, 1.0), fpcr=FZ, fpsr=IXC,
+  note="FZ: a denormal input is flushed, IDC")
+V("fadd v0.2d, v1.2d, v2.2d", v1=DF(DDENORM, DDENORM), v2=DF(DDENORM, 1.0), fpsr=IXC,
+  note="denormals without FZ: exact denormal sum, no UFC")
+V("fmul v0.2d, v1.2d, v2.2d", v1=DF(DDENORM, 2.0 ** 1000), v2=DF(2.0 ** 100, 2.0 ** 100), fpsr=IXC,
+  note="a denormal operand with a normal product")
+V("fsub v0.2d, v1.2d, v2.2d", v1=(3 * DMIN_NORMAL, d(5.0)), v2=(2 * DMIN_NORMAL, d(1.0)), fpsr=IXC,
+  note="exactly the smallest normal, exact")
+V("fmla v0.4s, v1.4s, v2.4s", v0=F(SQNAN, 1.0, 2.0, 3.0), v1=F(1.0, 2.0, 3.0, 4.0),
+  v2=F(1.0, 0.5, 0.25, 1e-3), fpsr=IXC, note="NaN accumulator lane")
+V("fmla v0.4s, v1.4s, v2.4s", v0=F(SQNAN, 1.0, 2.0, 3.0), v1=F(1.0, 2.0, 3.0, 4.0),
+  v2=F(1.0, 0.5, 0.25, 1e-3), fpcr=DN, fpsr=IXC, note="DN: default NaN")
+V("fmla v0.2d, v1.2d, v2.2d", v0=DF(-6.0, 1.0), v1=DF(2.0, 1e-3), v2=DF(3.0, 7.0), fpsr=IXC,
+  note="exact cancellation to +0")
+V("fmla v0.2d, v1.2d, v2.2d", v0=DF(-0.0, 1.0), v1=DF(-0.0, 1e-3), v2=DF(3.0, 7.0), fpsr=IXC,
+  note="-0 + -0*3 = +0, sign rules")
+V("fmla v0.2d, v1.2d, v2.2d", v0=DF(0.0, 1.0), v1=DF(1e-160, 1.0), v2=DF(1e-160, 1.0), fpsr=IXC,
+  note="FMA underflow lane")
+V("fmls v0.2s, v1.2s, v2.2s", v0=(F(float("inf"), 1.0)[0], 0), v1=(F(1.0, 2.0)[0], 0),
+  v2=(F(float("inf"), 3.0)[0], 0), fpsr=IXC, note="inf - inf: IOC")
+V("fmls v0.4s, v1.4s, v2.4s", v0=F(1.0, 2.0, 3.0, 4.0), v1=F(0.1, 0.2, 0.3, 0.4), v2=F(3.0, 3.0, 3.0, 3.0),
+  fpsr=IXC, note="fast FMLS")
+V("fmla v0.2d, v1.2d, v2.d[1]", v0=DF(1.0, 2.0), v1=DF(0.1, 0.2), v2=DF(99.0, 3.0), fpsr=IXC)
+V("fmls v0.4s, v1.4s, v2.s[3]", v0=F(1.0, 2.0, 3.0, 4.0), v1=F(0.1, 0.2, 0.3, 0.4), v2=F(9, 9, 9, 0.7),
+  fpsr=IXC)
+V("fmul v0.4s, v1.4s, v2.s[2]", v1=F(1.0, 2.0, 3.0, 1e-30), v2=F(9, 9, 1e-10, 9), fpsr=IXC,
+  note="by element, one underflowing lane")
+V("fmul v0.2s, v1.2s, v2.s[1]", v1=(F(1.5, -2.5)[0], F(SSNAN, 0.0)[0]), v2=F(9, 0.1, 9, 9), fpsr=IXC)
+V("fmul v0.2d, v1.2d, v2.d[0]", v1=DF(1.5, -2.5), v2=DF(0.1, DSNAN), fpsr=IXC)
+V("fmul v1.2d, v1.2d, v1.2d", v1=DF(1.5, -2.5), fpsr=IXC, note="destination = sources")
+V("fadd v2.4s, v1.4s, v2.4s", v1=F(1.5, -2.5, 3.0, 0.1), v2=F(0.1, 0.2, 0.3, 0.4), fpsr=IXC)
+# FNEG/FABS (plain IR)
+V("fneg v0.4s, v1.4s", v1=F(1.0, SSNAN, -0.0, float("inf")), note="sign flip only: no IOC")
+V("fabs v0.2d, v1.2d", v1=(DSNAN | 1 << 63, d(-3.5)))
+V("fneg v0.2s, v1.2s", v1=(F(1.0, SQNAN)[0], 0x1234), v0=DF(1.0, 2.0), note="upper half zeroed")
+V("fabs v3.4s, v3.4s", v3=F(-1.0, SQNAN | 1 << 31, -0.0, 2.0))
+# FCMP
+V("fcmp d1, d2", v1=(DDENORM, 0), v2=(DDENORM + 1, 0), note="denormals without FZ: no IDC")
+V("fcmp d1, d2", v1=(DDENORM, 0), v2=(DDENORM + 1, 0), fpcr=FZ, note="FZ: both flushed, equal, IDC")
+V("fcmp s1, s2", v1=ss(-0.0), v2=ss(0.0), note="-0 == +0")
+V("fcmp d1, d2", v1=sd(float("inf")), v2=sd(1e308))
+V("fcmp s1, #0.0", v1=ss(-1e-3))
+V("fcmpe d1, d2", v1=(DQNAN, 0), v2=sd(1.0), note="FCMPE of a quiet NaN: IOC")
+V("fcmp d1, d2", v1=(DQNAN, 0), v2=sd(1.0), note="FCMP of a quiet NaN: unordered, no IOC")
+V("fccmp s1, s2, #0, eq", v1=ss(2.0), v2=ss(1.0), nzcv=4)
+# FCVTZS/FCVTZU to a general register
+V("fcvtzs w0, d1", v1=sd(2.0 ** 31 - 0.5), note="fits, inexact")
+V("fcvtzs w0, d1", v1=sd(2.0 ** 31), note="saturates: IOC")
+V("fcvtzs w0, d1", v1=sd(-2.0 ** 31 - 0.5), note="truncates to INT32_MIN: IXC only")
+V("fcvtzs w0, d1", v1=sd(-2.0 ** 31 - 1.0), note="saturates")
+V("fcvtzs x0, d1", v1=sd(-2.0 ** 63), note="INT64_MIN, exact")
+V("fcvtzs x0, d1", v1=sd(2.0 ** 63), note="saturates")
+V("fcvtzs x0, s1", v1=ss(-2.0 ** 63), note="INT64_MIN from a single")
+V("fcvtzu w0, d1", v1=sd(-0.5), note="0, IXC")
+V("fcvtzu w0, d1", v1=sd(-1.0), note="saturates to 0: IOC")
+V("fcvtzu w0, s1", v1=ss(4294967040.0), note="largest single below 2^32")
+V("fcvtzu x0, d1", v1=sd(2.0 ** 64 - 2048), note="largest double below 2^64")
+V("fcvtzu x0, d1", v1=sd(2.0 ** 64), note="saturates")
+V("fcvtzs x0, s1", v1=(SDENORM, 0), fpcr=FZ, note="FZ: flushed, IDC")
+V("fcvtzs w0, d1", v1=(DDENORM | 1 << 63, 0), note="denormal without FZ: 0, IXC")
+V("fcvtzs w0, d1", v1=sd(3.0), note="exact: no flags")
+V("fcvtzs x0, d1", v1=sd(1e15 + 0.5), fpsr=IXC)
+V("fcvtzs w0, s1", v1=(SQNAN, 0), note="NaN: 0, IOC")
+# SCVTF/UCVTF from a general register
+V("scvtf d0, x1", x1=(1 << 53) + 1, note="inexact in RN: IXC")
+V("scvtf d0, x1", x1=(1 << 53) + 1, fpcr=RP, note="inexact in RP: full path")
+V("scvtf d0, x1", x1=(1 << 53) + 2, fpcr=RZ, note="exact in RZ")
+V("scvtf s0, x1", x1=(1 << 24) + 1)
+V("scvtf s0, w1", x1=0x80000000, note="INT32_MIN: exact")
+V("scvtf d0, x1", x1=1 << 63, note="INT64_MIN: exact")
+V("scvtf d0, x1", x1=(-((1 << 53) + 1)) & M64, fpcr=RM)
+V("ucvtf d0, x1", x1=M64, note="top bit set")
+V("ucvtf s0, w1", x1=0xffffffff, note="inexact single")
+V("scvtf d0, w1, #16", x1=0xfffe8000, note="fixed point")
+V("ucvtf s0, x1, #64", x1=0x7fffffffffffffff)
+V("scvtf s0, x1, #60", x1=0x123456789abcdef1, fpcr=RZ)
+# FCVT between single and double
+V("fcvt d0, s1", v1=(SSNAN, 0), note="signalling NaN: IOC, quieted")
+V("fcvt d0, s1", v1=(SDENORM, 0), fpcr=FZ, note="FZ: flushed, IDC")
+V("fcvt d0, s1", v1=(SDENORM, 0), note="denormal, exact")
+V("fcvt d0, s1", v1=ss(0.1), fpcr=RM)
+V("fcvt s0, d1", v1=sd(1 / 3), fpsr=IXC, note="fast path")
+V("fcvt s0, d1", v1=sd(1 / 3), note="IXC")
+V("fcvt s0, d1", v1=sd(1e-40), fpsr=IXC, note="denormal result: UFC")
+V("fcvt s0, d1", v1=sd(2.0 ** -126 * (1 - 2.0 ** -30)), fpsr=IXC,
+  note="rounds up to the smallest normal single: UFC")
+V("fcvt s0, d1", v1=sd(1e39), fpsr=IXC, note="overflow")
+V("fcvt s0, d1", v1=sd(-0.0), note="exact zero")
+V("fcvt s0, d1", v1=(DQNAN2, 0), fpsr=IXC, note="NaN: Arm payload rules")
+# vector conversions and compares (fast lanes, one lane failing)
+V("fcvtzs v0.4s, v1.4s", v1=F(1.5, -2.5, 2.0 ** 31, 3.0), note="one lane saturates: IOC")
+V("fcvtzs v0.4s, v1.4s", v1=F(1.5, -2.5, -(2.0 ** 31), 3.0), note="INT32_MIN lane, IXC")
+V("fcvtzu v0.2d, v1.2d", v1=DF(-0.5, 2.0 ** 64 - 2048), note="0 with IXC, the largest fit")
+V("fcvtzs v0.2d, v1.2d, #10", v1=DF(1.0 / 3, -2.0 ** 52), note="fixed point: one lane overflows")
+V("fcvtzu v0.2s, v1.2s, #3", v1=(F(1.0625, 0.1)[0], F(SSNAN, 0.0)[0]), note="upper lanes ignored")
+V("fcvtzs v0.4s, v1.4s", v1=F(SDENORM, 1.0, 2.0, 3.0), fpcr=FZ, note="FZ: full path, IDC")
+V("fcvtzs v0.2d, v1.2d", v1=DF(1.0, 2.0), v0=DF(5.0, 5.0), note="exact")
+V("scvtf v0.4s, v1.4s", v1=S(0x01000001, 0xffffffff, 0x80000000, 7), note="inexact lane: IXC")
+V("scvtf v0.4s, v1.4s", v1=S(0x01000001, 0xffffffff, 0x80000000, 7), fpcr=RP, note="inexact in RP")
+V("ucvtf v0.2d, v1.2d", v1=D(M64, 5), note="top bit set: full path")
+V("ucvtf v0.2d, v1.2d, #64", v1=D(1 << 62, 3))
+V("scvtf v0.2s, v1.2s, #31", v1=S(0x7fffffff, 0x80000000), fpcr=RZ)
+V("fcmge v0.4s, v1.4s, v2.4s", v1=F(1.0, SQNAN, 2.0, -0.0), v2=F(1.0, 1.0, 3.0, 0.0),
+  note="a quiet NaN lane: FCMGE signals IOC")
+V("fcmeq v0.4s, v1.4s, v2.4s", v1=F(1.0, SQNAN, 2.0, -0.0), v2=F(1.0, 1.0, 3.0, 0.0),
+  note="FCMEQ of a quiet NaN: no IOC")
+V("fcmgt v0.2d, v1.2d, v2.2d", v1=DF(DDENORM, 2.0), v2=(0, d(1.0)), note="denormal > 0 without FZ")
+V("fcmgt v0.2d, v1.2d, v2.2d", v1=DF(DDENORM, 2.0), v2=(0, d(1.0)), fpcr=FZ, note="FZ: 0 > 0, IDC")
+V("facgt v0.2s, v1.2s, v2.2s", v1=(F(-3.0, 1.0)[0], F(SSNAN, 0)[0]), v2=(F(2.0, -1.0)[0], 0))
+V("fcmle v0.4s, v1.4s, #0.0", v1=F(-0.0, 1e-30, -1.0, float("inf")))
+V("fcmlt v0.2d, v1.2d, #0.0", v1=DF(-0.0, -1e-300))
+V("fcmeq v0.2d, v1.2d, #0.0", v1=(DDENORM, d(-0.0)), fpcr=FZ, note="FZ: a denormal equals zero, IDC")

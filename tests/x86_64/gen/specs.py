@@ -299,3 +299,192 @@ v("misc", "cmc")
 v("misc", "std; cld")
 v("misc", "lahf")
 v("misc", "sahf", ALL)
+
+# ---- SSE/SSE2: moves, logic, 64-bit lanes (x64_sse_move.c) ----
+# A16: a 16-byte-aligned pointer into the data page (MOVDQA/MOVAPS and the
+# m128 operands of legacy SSE must be aligned, else #GP).
+def A16(r): return P(r, "0x7f0")
+SM, SI, SF = "sse_move", "sse_int", "sse_fp"
+v(SM, "movd xmm0, eax", NONE)
+v(SM, "movd xmm9, dword ptr [rsi]", NONE, [P("rsi")])
+v(SM, "movq xmm1, rax", NONE)
+v(SM, "movq xmm14, r13", NONE)
+v(SM, "movd eax, xmm3", NONE)
+v(SM, "movd r10d, xmm11", NONE)
+v(SM, "movd dword ptr [rdi], xmm4", NONE, [P("rdi")])
+v(SM, "movq rax, xmm5", NONE)
+v(SM, "movq r9, xmm12", NONE)
+v(SM, "movq qword ptr [rdi], xmm6", NONE, [P("rdi")])
+v(SM, "movq xmm7, xmm8", NONE)
+v(SM, "movq xmm1, qword ptr [rsi]", NONE, [P("rsi")])
+v(SM, "movq xmm1, qword ptr [rsi]; movq qword ptr [rdi+8], xmm1", NONE, [P("rsi"), P("rdi")])
+for op in ["movdqa", "movaps", "movapd"]:
+    v(SM, f"{op} xmm0, xmm1", NONE)
+    v(SM, f"{op} xmm10, xmm3", NONE)
+    v(SM, f"{op} xmm2, xmmword ptr [rsi]", NONE, [A16("rsi")])
+    v(SM, f"{op} xmmword ptr [rdi+16], xmm13", NONE, [A16("rdi")])
+for op in ["movdqu", "movups", "movupd"]:
+    v(SM, f"{op} xmm4, xmm15", NONE)
+    v(SM, f"{op} xmm4, xmmword ptr [rsi+1]", NONE, [P("rsi")])
+    v(SM, f"{op} xmmword ptr [rdi+3], xmm5", NONE, [P("rdi")])
+for op in ["movss", "movsd"]:
+    v(SM, f"{op} xmm0, xmm1", NONE)
+    v(SM, f"{op} xmm2, dword ptr [rsi]" if op == "movss" else f"{op} xmm2, qword ptr [rsi]", NONE, [P("rsi")])
+    v(SM, f"{op} dword ptr [rdi], xmm3" if op == "movss" else f"{op} qword ptr [rdi], xmm3", NONE, [P("rdi")])
+for op in ["movhps", "movlps", "movhpd", "movlpd"]:
+    v(SM, f"{op} xmm0, qword ptr [rsi+4]", NONE, [P("rsi")])
+    v(SM, f"{op} qword ptr [rdi+2], xmm9", NONE, [P("rdi")])
+v(SM, "movhlps xmm0, xmm1", NONE)
+v(SM, "movlhps xmm2, xmm11", NONE)
+v(SM, "movhlps xmm5, xmm5", NONE)
+for op in ["pxor", "por", "pand", "pandn", "xorps", "andps", "orps", "andnps", "xorpd", "andpd",
+           "orpd", "andnpd"]:
+    v(SM, f"{op} xmm0, xmm1", NONE)
+    v(SM, f"{op} xmm12, xmm12", NONE)
+    v(SM, f"{op} xmm3, xmmword ptr [rsi]", NONE, [A16("rsi")])
+for op in ["punpcklqdq", "punpckhqdq", "unpcklpd", "unpckhpd", "paddq", "psubq"]:
+    v(SM, f"{op} xmm0, xmm1", NONE)
+    v(SM, f"{op} xmm7, xmm7", NONE)
+    v(SM, f"{op} xmm8, xmmword ptr [rsi]", NONE, [A16("rsi")])
+for n in [0, 1, 3, 8, 11, 15, 16, 200]:
+    v(SM, f"pslldq xmm1, {n}", NONE)
+    v(SM, f"psrldq xmm10, {n}", NONE)
+for n in [0, 5, 63, 64]:
+    v(SM, f"psllq xmm2, {n}", NONE)
+    v(SM, f"psrlq xmm13, {n}", NONE)
+v(SM, "pextrw eax, xmm1, 3", NONE)
+v(SM, "pextrw r10d, xmm9, 7", NONE)
+v(SM, "pextrw rdx, xmm9, 0", NONE)
+v(SM, "pinsrw xmm1, eax, 5", NONE)
+v(SM, "pinsrw xmm12, r8d, 0", NONE)
+v(SM, "pinsrw xmm2, word ptr [rsi], 1", NONE, [P("rsi")])
+for n in range(4):
+    v(SM, f"shufpd xmm1, xmm2, {n}", NONE)
+v(SM, "shufpd xmm3, xmmword ptr [rsi], 1", NONE, [A16("rsi")])
+v(SM, "movmskpd eax, xmm1", NONE)
+v(SM, "movmskpd r12d, xmm15", NONE)
+v(SM, "movntdq xmmword ptr [rdi], xmm1", NONE, [A16("rdi")])
+v(SM, "movntps xmmword ptr [rdi], xmm2", NONE, [A16("rdi")])
+v(SM, "movntpd xmmword ptr [rdi], xmm3", NONE, [A16("rdi")])
+v(SM, "movnti dword ptr [rdi], eax", NONE, [P("rdi")])
+v(SM, "movnti qword ptr [rdi], r11", NONE, [P("rdi")])
+v(SM, "prefetcht0 byte ptr [rsi]; prefetcht1 byte ptr [rsi]; prefetcht2 byte ptr [rsi]; prefetchnta byte ptr [rsi]", NONE, [P("rsi")])
+v(SM, "prefetchw byte ptr [rsi]", NONE, [P("rsi")])
+v(SM, "sfence; lfence; mfence", NONE)
+v(SM, "stmxcsr dword ptr [rdi]", NONE, [P("rdi")])
+for m in ["0x1f80", "0x3f80", "0x5f80", "0x7f80", "0x9fbf", "0xffff"]:
+    v(SM, f"mov dword ptr [rsi], {m}; ldmxcsr dword ptr [rsi]; stmxcsr dword ptr [rdi]", NONE,
+      [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x400"), "MXCSR(0x1f80)"])
+v(SM, "fnstcw word ptr [rdi]; mov word ptr [rsi], 0x27f; fldcw word ptr [rsi]; fnstcw word ptr [rdi+2]; fninit; fnstcw word ptr [rdi+4]", NONE,
+  [P("rsi", "0x3f8"), P("rdi", "0x3f8"), O("rdi", "0x400")])
+v(SM, "fwait", NONE)
+
+# ---- SSE2 integer vector ops (x64_sse_int.c) ----
+for op in ["paddb", "paddw", "paddd", "psubb", "psubw", "psubd", "paddusb", "paddusw", "psubusb",
+           "psubusw", "paddsb", "paddsw", "psubsb", "psubsw", "pcmpeqb", "pcmpeqw", "pcmpeqd",
+           "pcmpgtb", "pcmpgtw", "pcmpgtd", "pminub", "pmaxub", "pminsw", "pmaxsw", "pavgb", "pavgw",
+           "pmullw", "pmulhw", "pmulhuw", "pmuludq", "pmaddwd", "psadbw", "punpcklbw", "punpckhbw",
+           "punpcklwd", "punpckhwd", "punpckldq", "punpckhdq", "packsswb", "packuswb", "packssdw",
+           "unpcklps", "unpckhps"]:
+    v(SI, f"{op} xmm0, xmm1", NONE)
+    v(SI, f"{op} xmm11, xmm11", NONE)
+    v(SI, f"{op} xmm2, xmmword ptr [rsi]", NONE, [A16("rsi")])
+for op in ["pcmpeqb", "pcmpeqw", "pcmpeqd"]:
+    v(SI, f"movdqa xmm1, xmm0; paddb xmm1, xmm2; {op} xmm1, xmm0", NONE)
+v(SI, "pcmpeqb xmm0, xmm1; pmovmskb eax, xmm0", NONE)
+v(SI, "pmovmskb eax, xmm1", NONE)
+v(SI, "pmovmskb r11d, xmm12", NONE)
+v(SI, "movmskps eax, xmm1", NONE)
+v(SI, "movmskps r9d, xmm10", NONE)
+for imm in ["0x1b", "0xe4", "0x00", "0xff", "0x4e"]:
+    v(SI, f"pshufd xmm1, xmm2, {imm}", NONE)
+    v(SI, f"pshuflw xmm3, xmm4, {imm}", NONE)
+    v(SI, f"pshufhw xmm5, xmm6, {imm}", NONE)
+    v(SI, f"shufps xmm7, xmm8, {imm}", NONE)
+v(SI, "pshufd xmm1, xmm1, 0x1b", NONE)
+v(SI, "pshufd xmm1, xmmword ptr [rsi], 0x39", NONE, [A16("rsi")])
+v(SI, "shufps xmm2, xmmword ptr [rsi], 0x93", NONE, [A16("rsi")])
+for op, ns in [("psllw", [0, 3, 15, 16]), ("psrlw", [1, 15, 16]), ("psraw", [1, 15, 16, 200]),
+               ("pslld", [0, 7, 31, 32]), ("psrld", [9, 31, 32]), ("psrad", [3, 31, 32, 255])]:
+    for n in ns:
+        v(SI, f"{op} xmm1, {n}", NONE)
+for op in ["psllw", "psrlw", "psraw", "pslld", "psrld", "psrad", "psllq", "psrlq"]:
+    for n in ["5", "17", "33", "0x100000001"]:
+        v(SI, f"{op} xmm1, xmm2", NONE, [f"XLO(2, {n})"])
+    v(SI, f"{op} xmm3, xmmword ptr [rsi]", NONE, [A16("rsi")])
+
+# ---- SSE/SSE2 floating point (x64_sse_fp.c) ----
+for op in ["add", "sub", "mul", "div", "min", "max", "sqrt"]:
+    for t in ["ps", "pd", "ss", "sd"]:
+        v(SF, f"{op}{t} xmm0, xmm1", NONE)
+        mem = {"ps": "xmmword", "pd": "xmmword", "ss": "dword", "sd": "qword"}[t]
+        v(SF, f"{op}{t} xmm9, {mem} ptr [rsi]", NONE, [A16("rsi")] if t[0] == "p" else [P("rsi")])
+    v(SF, f"{op}sd xmm2, xmm2", NONE)
+for m in ["0x3f80", "0x5f80", "0x7f80", "0x9f80", "0x1fc0", "0xffc0"]:
+    for ins in ["addsd xmm0, xmm1", "mulps xmm2, xmm3", "divss xmm4, xmm5", "sqrtpd xmm6, xmm7",
+                "cvtsd2si eax, xmm1", "cvtpd2ps xmm1, xmm2", "cvtsi2ss xmm1, rax", "minsd xmm3, xmm4"]:
+        v(SF, ins, NONE, [f"MXCSR({m})"])
+for op in ["rcpps", "rcpss", "rsqrtps", "rsqrtss"]:
+    v(SF, f"{op} xmm0, xmm1", NONE)
+for ins in ["cvtsi2sd xmm0, eax", "cvtsi2sd xmm0, rax", "cvtsi2sd xmm1, dword ptr [rsi]",
+            "cvtsi2sd xmm1, qword ptr [rsi]", "cvtsi2ss xmm2, ecx", "cvtsi2ss xmm12, r8",
+            "cvtsi2ss xmm3, dword ptr [rsi]", "cvtsi2ss xmm3, qword ptr [rsi]",
+            "cvttsd2si eax, xmm1", "cvttsd2si rax, xmm1", "cvttsd2si r9, qword ptr [rsi]",
+            "cvtsd2si ecx, xmm2", "cvtsd2si r10, xmm13", "cvttss2si edx, xmm3",
+            "cvttss2si rdx, dword ptr [rsi]", "cvtss2si eax, xmm4", "cvtss2si r11, xmm4",
+            "cvtsd2ss xmm0, xmm1", "cvtsd2ss xmm0, qword ptr [rsi]", "cvtss2sd xmm2, xmm3",
+            "cvtss2sd xmm2, dword ptr [rsi]", "cvtdq2pd xmm1, xmm2", "cvtdq2pd xmm1, qword ptr [rsi]",
+            "cvtdq2ps xmm3, xmm4", "cvttps2dq xmm5, xmm6", "cvtps2dq xmm7, xmm8",
+            "cvtpd2ps xmm9, xmm10", "cvtps2pd xmm11, xmm12", "cvtps2pd xmm11, qword ptr [rsi]",
+            "cvtpd2dq xmm13, xmm14", "cvttpd2dq xmm15, xmm0", "cvtdq2ps xmm1, xmmword ptr [rdi]"]:
+    v(SF, ins, NONE, [P("rsi"), A16("rdi")])
+v(SF, "cvttsd2si rax, xmm1", NONE, ["XLO(1, 0x43e0000000000000)"])
+v(SF, "cvttsd2si eax, xmm1", NONE, ["XLO(1, 0xc1e0000000000000)"])
+v(SF, "cvtsd2si eax, xmm1", NONE, ["XLO(1, 0x4004000000000000)", "MXCSR(0x1f80)"])
+for op in ["ucomisd", "comisd", "ucomiss", "comiss"]:
+    v(SF, f"{op} xmm0, xmm1", ALL)
+    v(SF, f"{op} xmm5, xmm5", ALL)
+    mem = "qword" if op.endswith("d") else "dword"
+    v(SF, f"{op} xmm2, {mem} ptr [rsi]", ALL, [P("rsi")])
+v(SF, "ucomisd xmm0, xmm1", ALL, ["XLO(0, 0x3ff0000000000000)", "XLO(1, 0x3ff0000000000000)"])
+v(SF, "ucomisd xmm0, xmm1", ALL, ["XLO(0, 0x3ff0000000000000)", "XLO(1, 0x4000000000000000)"])
+v(SF, "comiss xmm0, xmm1", ALL, ["XLO(0, 0x40000000)", "XLO(1, 0x3f800000)"])
+for t in ["ps", "pd", "ss", "sd"]:
+    for n in range(8):
+        v(SF, f"cmp{t} xmm0, xmm1, {n}", NONE)
+    v(SF, f"cmp{t} xmm3, xmm3, 3", NONE)
+    mem = {"ps": "xmmword", "pd": "xmmword", "ss": "dword", "sd": "qword"}[t]
+    v(SF, f"cmp{t} xmm2, {mem} ptr [rsi], 1", NONE, [A16("rsi")])
+v(SF, "movsd xmm0, qword ptr [rsi]; mulsd xmm0, xmm1; addsd xmm0, xmm2; cvttsd2si eax, xmm0", NONE, [P("rsi")])
+# mixed-width state accesses in one block (the state pass must not forward
+# across partial overwrites)
+v(SM, "movdqa xmm1, xmm2; pinsrw xmm1, eax, 1; movq rbx, xmm1; pextrw ecx, xmm1, 1", NONE)
+v(SM, "movdqa xmm1, xmm2; pinsrw xmm1, eax, 6; movhlps xmm3, xmm1; movq rbx, xmm3", NONE)
+v(SM, "movq xmm0, rax; movss xmm0, xmm1; movq rbx, xmm0; movd ecx, xmm0", NONE)
+v(SM, "movq xmm0, rax; movsd xmm0, xmm1; pextrw ebx, xmm0, 2; movq rcx, xmm0", NONE)
+v(SM, "pxor xmm0, xmm0; pcmpeqb xmm0, xmm1; pmovmskb eax, xmm0; movq rbx, xmm0", NONE)
+v(SM, "movdqu xmm0, xmmword ptr [rsi]; pcmpeqb xmm0, xmm1; pmovmskb eax, xmm0; bsf eax, eax", NONE, [P("rsi")])
+v(SM, "movdqa xmm0, xmm1; addsd xmm0, xmm2; movq rax, xmm0; movhlps xmm3, xmm0; movq rbx, xmm3", NONE)
+v(SM, "movd xmm0, eax; punpcklbw xmm0, xmm0; punpcklwd xmm0, xmm0; pshufd xmm0, xmm0, 0; movq rbx, xmm0", NONE)
+# x87 control and environment (the native prologue runs FNINIT)
+v(SM, "fnstsw ax", NONE)
+v(SM, "fnstsw word ptr [rdi]; fnclex; fnstsw word ptr [rdi+2]", NONE, [P("rdi")])
+v(SM, "fnstenv [rdi]; fnstcw word ptr [rdi+32]; fldenv [rdi]; fnstcw word ptr [rdi+34]", NONE, [P("rdi", "0x7c0")])
+v(SM, "fnstenv [rsi]; mov word ptr [rsi], 0x27f; fldenv [rsi]; fnstenv [rdi]; fninit", NONE,
+  [P("rsi", "0x3c0"), P("rdi", "0x3c0"), O("rdi", "0x400")])
+# user mode's x87 data subset (x64_sse_x87.c); each vector leaves the stack empty
+v(SM, "fld tbyte ptr [rsi]; fstp tbyte ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld qword ptr [rsi]; fstp tbyte ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld dword ptr [rsi]; fstp tbyte ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld tbyte ptr [rsi]; fstp qword ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld qword ptr [rsi]; fstp dword ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld dword ptr [rsi]; fld qword ptr [rsi+8]; fxch st(1); fstp qword ptr [rdi]; fstp dword ptr [rdi+8]", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld qword ptr [rsi]; fld st(0); fabs; fstp qword ptr [rdi]; fchs; fst qword ptr [rdi+8]; fstp st(0)", NONE, [P("rsi"), P("rdi")])
+v(SM, "fld qword ptr [rsi]; fld qword ptr [rsi+8]; fstp st(1); fstp tbyte ptr [rdi]", NONE, [P("rsi"), P("rdi")])
+for ld in ["tbyte ptr [rsi]", "qword ptr [rsi]", "dword ptr [rsi+4]"]:
+    v(SM, f"fld {ld}; fxam; fnstsw ax; fstp st(0)", NONE, [P("rsi")])
+v(SM, "fxam; fnstsw ax", NONE)
+for a, b in [("tbyte ptr [rsi]", "tbyte ptr [rsi+16]"), ("qword ptr [rsi]", "qword ptr [rsi+8]"), ("qword ptr [rsi]", "qword ptr [rsi]")]:
+    v(SM, f"fld {b}; fld {a}; fucomip st(0), st(1); fstp st(0)", ALL, [P("rsi")])
+    v(SM, f"fld {b}; fld {a}; fucomi st(0), st(1); fstp st(0); fstp st(0)", ALL, [P("rsi")])
+    v(SM, f"fld {b}; fld {a}; fcomip st(0), st(1); fstp st(0)", ALL, [P("rsi")])
