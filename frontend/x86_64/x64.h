@@ -38,6 +38,13 @@ struct x64_dc {
     ir_ref g_reg[16];
     ir_ref g_flag[X64_NFLAGS];
     ir_ref g_df, g_fs, g_gs;
+    ir_ref g_cc_op, g_cc_a, g_cc_b, g_cc_res;
+    /* Lazy flags (x64_operand.c): what the translator knows of the flag
+     * state at this point of the block (enum x64_cc_state), the pending
+     * kind and size when lazy, and whether the current instruction may leave
+     * the flags lazy (set per instruction by the block loop). */
+    unsigned cc_state, cc_kind, cc_size;
+    bool cc_lazy_ok;
     uint32_t flags; /* the block's cpu-mode flags (X64_HF_*; 0 = user mode) */
 };
 
@@ -87,6 +94,23 @@ ir_ref x64_sext(struct x64_dc *dc, ir_ref v, unsigned size);
 ir_ref x64_trunc_size(struct x64_dc *dc, ir_ref v, unsigned size);
 
 /* ---- flags and conditions (x64_operand.c) --------------------------------- */
+
+/* Translation-time flag state: UNKNOWN at block entry (cpu->cc_op decides at
+ * run time), EAGER (the flag globals are current, cc_op is X64_CC_EAGER),
+ * LAZY (cc_op/cc_a/cc_b/cc_res globals hold dc->cc_kind/cc_size's operands). */
+enum x64_cc_state { X64_CCS_UNKNOWN = 0, X64_CCS_EAGER, X64_CCS_LAZY };
+/* Make the six flag globals current (no-op when EAGER).  x64_flag and every
+ * flag helper below call it; the block loop calls it before each instruction
+ * that is not known to deal with lazy flags. */
+void x64_flags_materialize(struct x64_dc *dc);
+/* Record a flag-writing op lazily (enum x64_cc_kind; a, b, res i64 as the
+ * kind describes, IR_NONE when unused).  Only when dc->cc_lazy_ok. */
+void x64_flags_lazy(struct x64_dc *dc, unsigned kind, unsigned size, ir_ref a, ir_ref b, ir_ref res);
+/* ROL/ROR by a constant: record CF and OF (i32 0/1) on top of a pending lazy
+ * op (X64_CC_ROT); false (nothing emitted) when the flags are not lazy. */
+bool x64_flags_lazy_rot(struct x64_dc *dc, ir_ref cf, ir_ref of);
+/* CF as an i64 0/1, from the lazy state when it is known (no materialization). */
+ir_ref x64_flags_cf64(struct x64_dc *dc);
 
 /* ZF SF PF from a result (only the low `size` bytes count). */
 void x64_set_szp(struct x64_dc *dc, unsigned size, ir_ref res);

@@ -66,6 +66,12 @@ static enum x64_status x64_tr_incdec(struct x64_dc *dc, bool dec)
     ir_ref one = x64_c64(dc, 1);
     ir_ref res = x64_t64(dc);
     ir_emit_1_2(f, dec ? IR_OP_sub : IR_OP_add, res, a, one);
+    if (dc->cc_lazy_ok) {
+        ir_ref cf64 = x64_flags_cf64(dc);
+        x64_flags_lazy(dc, dec ? X64_CC_DEC : X64_CC_INC, d->size, a, cf64, res);
+        x64_write(dc, d, addr, res);
+        return X64_OK;
+    }
     ir_ref cf = x64_t32(dc);
     ir_mov(f, cf, x64_flag(dc, X64_CF));
     x64_flags_addsub(dc, d->size, dec, a, one, IR_NONE, res);

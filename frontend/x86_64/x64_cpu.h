@@ -17,10 +17,11 @@ enum x64_gpr {
     X64_R8, X64_R9, X64_R10, X64_R11, X64_R12, X64_R13, X64_R14, X64_R15,
 };
 
-/* The arithmetic flags, one field each (0 or 1), in this order in the struct.
- * Every flag-writing instruction writes all six IR globals; the dead-code
- * pass removes the computations of those overwritten before anything reads
- * them (PF and AF in particular are almost never read). */
+/* The arithmetic flags, one field each, in this order in the struct.  The
+ * common ALU ops leave them lazy (cc_op below, docs/frontend-x86_64.md);
+ * the others write the six IR globals eagerly and the dead-code pass
+ * removes the computations of those overwritten before anything reads
+ * them. */
 enum x64_flag { X64_CF, X64_PF, X64_AF, X64_ZF, X64_SF, X64_OF, X64_NFLAGS };
 
 /* cpu_head.flags (part of every block's key).  0 is Linux user mode: 64-bit
@@ -88,8 +89,9 @@ struct x64_cpu {
     /* CF PF AF ZF SF OF (enum x64_flag order); CF is 0 or 1, the others
      * raw (one move to set): PF = 1 when the low byte of flags[PF] has an
      * even number of ones, AF = bit 4 of flags[AF], ZF = 1 when flags[ZF]
-     * is 0, SF = bit 31 of flags[SF], OF = bit 31 of flags[OF].  Read and write
-     * them with x64_get_rflags/x64_set_rflags (x64_get_flag/x64_set_flag in
+     * is 0, SF = bit 31 of flags[SF], OF = bit 31 of flags[OF]; only valid
+     * while cc_op is X64_CC_EAGER.  Read and write them with
+     * x64_get_rflags/x64_set_rflags (x64_get_flag/x64_set_flag in
      * translated code). */
     uint32_t flags[X64_NFLAGS];
     /* DF as +1 / -1 would save an op per string step, but 0/1 is what
@@ -159,6 +161,16 @@ struct x64_cpu {
      * address; the IDT gate's DPL is checked against CPL), else 0. */
     uint32_t exc_soft;
     uint32_t pad3;
+    /* Lazy flags: when cc_op is not X64_CC_EAGER, flags[] are stale and the
+     * six status flags follow from the last ADD/SUB/CMP/AND/OR/XOR/TEST,
+     * INC/DEC, SHL/SHR/SAR by a constant or MUL/IMUL, or ROL/ROR by a constant
+     * after one of those (enum x64_cc_kind):
+     * cc_op = kind | size << 4, cc_a and cc_b its operands (zero-extended,
+     * unused for logic ops), cc_res its unmasked 64-bit result.
+     * x64_get_rflags/x64_set_rflags handle both states. */
+    uint32_t cc_op;
+    uint32_t pad4;
+    uint64_t cc_a, cc_b, cc_res;
     /* System mode: the soft TLB that IR_MO_MMU accesses use (cpu_head.softmmu_off
      * points here; x64_mmu.h sets it up).  Keep it last: it is large. */
     struct softmmu smmu;
@@ -166,6 +178,26 @@ struct x64_cpu {
 
 #define X64_OFF_REG(n) (offsetof(struct x64_cpu, regs) + 8u * (unsigned)(n))
 #define X64_OFF_FLAG(n) (offsetof(struct x64_cpu, flags) + 4u * (unsigned)(n))
+#define X64_OFF_CC_OP offsetof(struct x64_cpu, cc_op)
+#define X64_OFF_CC_A offsetof(struct x64_cpu, cc_a)
+#define X64_OFF_CC_B offsetof(struct x64_cpu, cc_b)
+#define X64_OFF_CC_RES offsetof(struct x64_cpu, cc_res)
+/* cc_op kinds (low nibble; the operand size in bytes is in bits 4-7) */
+enum x64_cc_kind {
+    X64_CC_EAGER = 0,
+    X64_CC_ADD = 1,   /* res = a + b */
+    X64_CC_SUB = 2,   /* res = a - b */
+    X64_CC_LOGIC = 3, /* CF = OF = AF = 0 */
+    X64_CC_SHL = 4,   /* a = the value shifted by count - 1: CF its top bit, OF = CF ^ top of res */
+    X64_CC_SHR = 5,   /* a as for SHL: CF its bit 0; b = the operand: OF its top bit */
+    X64_CC_SAR = 6,   /* a as for SHR: CF its bit 0; OF = 0 */
+    X64_CC_MUL = 7,   /* a = 0/1 overflow: CF = OF = a */
+    X64_CC_ROT = 8,   /* ROL/ROR by a constant after a lazy op: a = CF | OF << 1, AF = bit 4
+                       * of b, ZF SF PF from res and size as the earlier op left them */
+    X64_CC_INC = 9,   /* res = a + 1, CF = b (kept from before) */
+    X64_CC_DEC = 10,  /* res = a - 1, CF = b */
+};
+/* (SHL/SHR/SAR and multiplies: AF = 0, SDM-undefined) */
 #define X64_OFF_XMM(n) (offsetof(struct x64_cpu, xmm) + 16u * (unsigned)(n))
 #define X64_OFF_XMM_TMP offsetof(struct x64_cpu, xmm_tmp)
 #define X64_MXCSR_DEFAULT 0x1f80u

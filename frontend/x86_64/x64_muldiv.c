@@ -105,6 +105,12 @@ static enum x64_status x64_tr_div(struct x64_dc *dc, bool sign)
  * (architecturally undefined), AF = 0 (undefined). */
 static void x64_mul_flags(struct x64_dc *dc, unsigned size, ir_ref lo, ir_ref ovf)
 {
+    if (dc->cc_lazy_ok) {
+        ir_ref o = x64_t64(dc);
+        ir_emit_1_1(dc->f, IR_OP_zext, o, ovf);
+        x64_flags_lazy(dc, X64_CC_MUL, size, o, IR_NONE, lo);
+        return;
+    }
     x64_set_flag(dc, X64_CF, ovf);
     x64_set_flag(dc, X64_OF, ovf);
     x64_set_flag_c(dc, X64_AF, 0);

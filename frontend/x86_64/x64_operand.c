@@ -25,7 +25,7 @@ ir_ref x64_greg(struct x64_dc *dc, unsigned n)
     return dc->g_reg[n];
 }
 
-ir_ref x64_flag(struct x64_dc *dc, enum x64_flag fl)
+static ir_ref x64_flag_g(struct x64_dc *dc, enum x64_flag fl)
 {
     if (!dc->g_flag[fl])
         dc->g_flag[fl] = ir_global(dc->f, IR_I32, X64_OFF_FLAG(fl), x64_flag_names[fl]);
@@ -249,21 +249,21 @@ ir_ref x64_trunc_size(struct x64_dc *dc, ir_ref v, unsigned size)
  * bit 4 is AF, ZF's one that is zero exactly when ZF = 1, SF's and OF's
  * ones whose bit 31 is the flag.  The helpers below convert from and to
  * 0/1. */
-void x64_set_flag(struct x64_dc *dc, enum x64_flag fl, ir_ref v32)
+static void x64_set_flag_e(struct x64_dc *dc, enum x64_flag fl, ir_ref v32)
 {
     if (fl == X64_PF)
-        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag(dc, fl), v32, x64_c32(dc, 1));
+        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag_g(dc, fl), v32, x64_c32(dc, 1));
     else if (fl == X64_AF)
-        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag(dc, fl), v32, x64_c32(dc, 4));
+        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag_g(dc, fl), v32, x64_c32(dc, 4));
     else if (fl == X64_SF || fl == X64_OF)
-        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag(dc, fl), v32, x64_c32(dc, 31));
+        ir_emit_1_2(dc->f, IR_OP_shl, x64_flag_g(dc, fl), v32, x64_c32(dc, 31));
     else if (fl == X64_ZF)
-        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag(dc, fl), v32, x64_c32(dc, 1));
+        ir_emit_1_2(dc->f, IR_OP_xor, x64_flag_g(dc, fl), v32, x64_c32(dc, 1));
     else
-        ir_mov(dc->f, x64_flag(dc, fl), v32);
+        ir_mov(dc->f, x64_flag_g(dc, fl), v32);
 }
 
-void x64_set_flag_c(struct x64_dc *dc, enum x64_flag fl, unsigned v)
+static void x64_set_flag_ce(struct x64_dc *dc, enum x64_flag fl, unsigned v)
 {
     if (fl == X64_PF || fl == X64_ZF)
         v = (v & 1) ^ 1;
@@ -271,26 +271,26 @@ void x64_set_flag_c(struct x64_dc *dc, enum x64_flag fl, unsigned v)
         v = (v & 1) << 4;
     else if (fl == X64_SF || fl == X64_OF)
         v = (v & 1) << 31;
-    ir_movi(dc->f, x64_flag(dc, fl), v);
+    ir_movi(dc->f, x64_flag_g(dc, fl), v);
 }
 
-ir_ref x64_get_flag(struct x64_dc *dc, enum x64_flag fl)
+static ir_ref x64_get_flag_e(struct x64_dc *dc, enum x64_flag fl)
 {
     struct ir_func *f = dc->f;
     if (fl == X64_AF || fl == X64_SF || fl == X64_OF) {
         ir_ref t = x64_t32(dc);
-        ir_extract(f, t, x64_flag(dc, fl), fl == X64_AF ? 4 : 31, 1);
+        ir_extract(f, t, x64_flag_g(dc, fl), fl == X64_AF ? 4 : 31, 1);
         return t;
     }
     if (fl == X64_ZF) {
         ir_ref t = x64_t32(dc);
-        ir_setcond(f, IR_COND_eq, t, x64_flag(dc, fl), x64_c32(dc, 0));
+        ir_setcond(f, IR_COND_eq, t, x64_flag_g(dc, fl), x64_c32(dc, 0));
         return t;
     }
     if (fl != X64_PF)
-        return x64_flag(dc, fl);
+        return x64_flag_g(dc, fl);
     ir_ref lo = x64_t32(dc), p = x64_t32(dc);
-    ir_extract(f, lo, x64_flag(dc, fl), 0, 8);
+    ir_extract(f, lo, x64_flag_g(dc, fl), 0, 8);
     ir_emit_1_1(f, IR_OP_popcnt, p, lo);
     ir_emit_1_2(f, IR_OP_and, p, p, x64_c32(dc, 1));
     ir_emit_1_2(f, IR_OP_xor, p, p, x64_c32(dc, 1));
@@ -311,7 +311,7 @@ static void x64_set_bit31_flag(struct x64_dc *dc, enum x64_flag fl, unsigned siz
 {
     struct ir_func *f = dc->f;
     if (size == 4) {
-        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, fl), v64);
+        ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, fl), v64);
         return;
     }
     ir_ref t = x64_t64(dc);
@@ -319,25 +319,25 @@ static void x64_set_bit31_flag(struct x64_dc *dc, enum x64_flag fl, unsigned siz
         ir_emit_1_2(f, IR_OP_shr, t, v64, x64_c64(dc, 32));
     else
         ir_emit_1_2(f, IR_OP_shl, t, v64, x64_c64(dc, 32 - 8 * size));
-    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, fl), t);
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, fl), t);
 }
 
-void x64_set_szp(struct x64_dc *dc, unsigned size, ir_ref res)
+static void x64_set_szp_e(struct x64_dc *dc, unsigned size, ir_ref res)
 {
     struct ir_func *f = dc->f;
     /* ZF (raw): the result (nonzero exactly when ZF = 0) */
     if (size == 8)
-        x64_setcond32(dc, IR_COND_ne, x64_flag(dc, X64_ZF), res, x64_c64(dc, 0));
+        x64_setcond32(dc, IR_COND_ne, x64_flag_g(dc, X64_ZF), res, x64_c64(dc, 0));
     else
-        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_ZF),
+        ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, X64_ZF),
                     size == 4 ? res : x64_trunc_size(dc, res, size));
     x64_set_bit31_flag(dc, X64_SF, size, res); /* SF (raw): the sign bit */
     /* PF (raw): the low byte of the result */
-    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_PF), res);
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, X64_PF), res);
 }
 
-void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_ref b, ir_ref cin,
-                      ir_ref res)
+static void x64_flags_addsub_e(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_ref b,
+                               ir_ref cin, ir_ref res)
 {
     struct ir_func *f = dc->f;
     unsigned w = 8 * size;
@@ -346,10 +346,10 @@ void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_r
         ir_ref c = x64_t64(dc);
         ir_ref ci = cin == IR_NONE ? x64_c64(dc, 0) : cin;
         ir_emit(f, sub ? IR_OP_subb : IR_OP_addc, (ir_ref[]){c, a, b, ci}, 4, NULL, 0);
-        ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_CF), c);
+        ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, X64_CF), c);
     } else {
         /* a, b < 2^w: bit w of the 64-bit sum/difference is the carry/borrow */
-        x64_set_flag(dc, X64_CF, x64_bit32(dc, res, w));
+        x64_set_flag_e(dc, X64_CF, x64_bit32(dc, res, w));
     }
     /* OF: add: (a ^ res) & (b ^ res); sub: (a ^ b) & (a ^ res); sign bit */
     ir_ref t1 = x64_t64(dc), t2 = x64_t64(dc);
@@ -361,46 +361,355 @@ void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_r
     ir_ref t3 = x64_t64(dc);
     ir_emit_1_2(f, IR_OP_xor, t3, a, b);
     ir_emit_1_2(f, IR_OP_xor, t3, t3, res);
-    ir_emit_1_1(f, IR_OP_trunc, x64_flag(dc, X64_AF), t3); /* raw: bit 4 */
-    x64_set_szp(dc, size, res);
+    ir_emit_1_1(f, IR_OP_trunc, x64_flag_g(dc, X64_AF), t3); /* raw: bit 4 */
+    x64_set_szp_e(dc, size, res);
 }
 
-void x64_flags_logic(struct x64_dc *dc, unsigned size, ir_ref res)
+static void x64_flags_logic_e(struct x64_dc *dc, unsigned size, ir_ref res)
 {
-    x64_set_flag_c(dc, X64_CF, 0);
-    x64_set_flag_c(dc, X64_OF, 0);
-    x64_set_flag_c(dc, X64_AF, 0);
-    x64_set_szp(dc, size, res);
+    x64_set_flag_ce(dc, X64_CF, 0);
+    x64_set_flag_ce(dc, X64_OF, 0);
+    x64_set_flag_ce(dc, X64_AF, 0);
+    x64_set_szp_e(dc, size, res);
 }
 
-ir_ref x64_cond(struct x64_dc *dc, unsigned cc)
+static ir_ref x64_cond_e(struct x64_dc *dc, unsigned cc)
 {
     struct ir_func *f = dc->f;
     ir_ref t = x64_t32(dc);
     if (cc >> 1 == 2) { /* E / NE straight from the raw ZF */
-        ir_setcond(f, cc & 1 ? IR_COND_ne : IR_COND_eq, t, x64_flag(dc, X64_ZF), x64_c32(dc, 0));
+        ir_setcond(f, cc & 1 ? IR_COND_ne : IR_COND_eq, t, x64_flag_g(dc, X64_ZF), x64_c32(dc, 0));
         return t;
     }
     switch (cc >> 1) {
-    case 0: ir_mov(f, t, x64_get_flag(dc, X64_OF)); break;
-    case 1: ir_mov(f, t, x64_flag(dc, X64_CF)); break;
-    case 2: ir_mov(f, t, x64_get_flag(dc, X64_ZF)); break;
-    case 3: ir_emit_1_2(f, IR_OP_or, t, x64_flag(dc, X64_CF), x64_get_flag(dc, X64_ZF)); break;
-    case 4: ir_mov(f, t, x64_get_flag(dc, X64_SF)); break;
-    case 5: ir_mov(f, t, x64_get_flag(dc, X64_PF)); break;
+    case 0: ir_mov(f, t, x64_get_flag_e(dc, X64_OF)); break;
+    case 1: ir_mov(f, t, x64_flag_g(dc, X64_CF)); break;
+    case 2: ir_mov(f, t, x64_get_flag_e(dc, X64_ZF)); break;
+    case 3: ir_emit_1_2(f, IR_OP_or, t, x64_flag_g(dc, X64_CF), x64_get_flag_e(dc, X64_ZF)); break;
+    case 4: ir_mov(f, t, x64_get_flag_e(dc, X64_SF)); break;
+    case 5: ir_mov(f, t, x64_get_flag_e(dc, X64_PF)); break;
     case 6: /* SF != OF: bit 31 of the raw forms' xor */
-        ir_emit_1_2(f, IR_OP_xor, t, x64_flag(dc, X64_SF), x64_flag(dc, X64_OF));
+        ir_emit_1_2(f, IR_OP_xor, t, x64_flag_g(dc, X64_SF), x64_flag_g(dc, X64_OF));
         ir_extract(f, t, t, 31, 1);
         break;
     default:
-        ir_emit_1_2(f, IR_OP_xor, t, x64_flag(dc, X64_SF), x64_flag(dc, X64_OF));
+        ir_emit_1_2(f, IR_OP_xor, t, x64_flag_g(dc, X64_SF), x64_flag_g(dc, X64_OF));
         ir_extract(f, t, t, 31, 1);
-        ir_emit_1_2(f, IR_OP_or, t, t, x64_get_flag(dc, X64_ZF));
+        ir_emit_1_2(f, IR_OP_or, t, t, x64_get_flag_e(dc, X64_ZF));
         break;
     }
     if (cc & 1)
         ir_emit_1_2(f, IR_OP_xor, t, t, x64_c32(dc, 1));
     return t;
+}
+
+/* ---- lazy flags ----------------------------------------------------------- */
+
+/* ADD/SUB/CMP and the logic ops leave (kind, size, operands, result) in the
+ * cc_* globals instead of computing six flags (struct x64_cpu); Jcc/SETcc/
+ * CMOVcc later in the block fold the common conditions straight from the
+ * operands, anything else makes the flag globals current first. */
+
+static ir_ref x64_cc_g(struct x64_dc *dc, ir_ref *slot, enum ir_type t, size_t off, const char *name)
+{
+    if (!*slot)
+        *slot = ir_global(dc->f, t, off, name);
+    return *slot;
+}
+static ir_ref x64_cc_op(struct x64_dc *dc)
+{
+    return x64_cc_g(dc, &dc->g_cc_op, IR_I32, X64_OFF_CC_OP, "cc_op");
+}
+static ir_ref x64_cc_a(struct x64_dc *dc)
+{
+    return x64_cc_g(dc, &dc->g_cc_a, IR_I64, X64_OFF_CC_A, "cc_a");
+}
+static ir_ref x64_cc_b(struct x64_dc *dc)
+{
+    return x64_cc_g(dc, &dc->g_cc_b, IR_I64, X64_OFF_CC_B, "cc_b");
+}
+static ir_ref x64_cc_res(struct x64_dc *dc)
+{
+    return x64_cc_g(dc, &dc->g_cc_res, IR_I64, X64_OFF_CC_RES, "cc_res");
+}
+
+/* Run-time materialization for a block entered with unknown flag state:
+ * flags[] and cc_op only.  (Globals are written back and reloaded around it:
+ * the interpreter backend keeps globals it has loaded.) */
+static void x64_helper_flags_sync(struct x64_cpu *cpu)
+{
+    uint64_t r = x64_get_rflags(cpu);
+    cpu->flags[X64_CF] = r & 1;
+    cpu->flags[X64_PF] = ((r >> 2) & 1) ^ 1;
+    cpu->flags[X64_AF] = r & X64_RFLAGS_AF;
+    cpu->flags[X64_ZF] = ((r >> 6) & 1) ^ 1;
+    cpu->flags[X64_SF] = (uint32_t)((r >> 7) & 1) << 31;
+    cpu->flags[X64_OF] = (uint32_t)((r >> 11) & 1) << 31;
+    cpu->cc_op = X64_CC_EAGER;
+}
+static const struct ir_helper x64_flags_sync_helper = {
+    .name = "x64_flags_sync",
+    .fn = (void *)x64_helper_flags_sync,
+    .ret = IR_VOID,
+    .nargs = 0,
+    .flags = IR_HF_ENV | IR_HF_READS_GLOBALS | IR_HF_WRITES_GLOBALS | IR_HF_SIDE,
+};
+
+/* The flag globals from the pending lazy op (translation-time kind). */
+static void x64_flags_lazy_eager(struct x64_dc *dc)
+{
+    unsigned size = dc->cc_size, w = 8 * size;
+    ir_ref a = x64_cc_a(dc), res = x64_cc_res(dc);
+    switch (dc->cc_kind) {
+    case X64_CC_LOGIC:
+        x64_flags_logic_e(dc, size, res);
+        return;
+    case X64_CC_ADD:
+    case X64_CC_SUB:
+        x64_flags_addsub_e(dc, size, dc->cc_kind == X64_CC_SUB, a, x64_cc_b(dc), IR_NONE, res);
+        return;
+    case X64_CC_SHL: {
+        ir_ref cf = x64_bit32(dc, a, w - 1), of = x64_bit32(dc, res, w - 1);
+        ir_emit_1_2(dc->f, IR_OP_xor, of, of, cf);
+        x64_set_flag_e(dc, X64_CF, cf);
+        x64_set_flag_e(dc, X64_OF, of);
+        break;
+    }
+    case X64_CC_SHR:
+        x64_set_flag_e(dc, X64_CF, x64_bit32(dc, a, 0));
+        x64_set_flag_e(dc, X64_OF, x64_bit32(dc, x64_cc_b(dc), w - 1));
+        break;
+    case X64_CC_SAR:
+        x64_set_flag_e(dc, X64_CF, x64_bit32(dc, a, 0));
+        x64_set_flag_ce(dc, X64_OF, 0);
+        break;
+    case X64_CC_INC:
+    case X64_CC_DEC: {
+        ir_ref c = x64_t32(dc);
+        x64_flags_addsub_e(dc, size, dc->cc_kind == X64_CC_DEC, a, x64_c64(dc, 1), IR_NONE, res);
+        ir_emit_1_1(dc->f, IR_OP_trunc, c, x64_cc_b(dc));
+        x64_set_flag_e(dc, X64_CF, c);
+        return;
+    }
+    case X64_CC_ROT: {
+        ir_ref o = x64_t32(dc);
+        x64_set_flag_e(dc, X64_CF, x64_bit32(dc, a, 0));
+        x64_set_flag_e(dc, X64_OF, x64_bit32(dc, a, 1));
+        ir_emit_1_1(dc->f, IR_OP_trunc, o, x64_cc_b(dc));
+        ir_mov(dc->f, x64_flag_g(dc, X64_AF), o); /* raw: bit 4 */
+        x64_set_szp_e(dc, size, res);
+        return;
+    }
+    default: { /* X64_CC_MUL */
+        ir_ref o = x64_t32(dc);
+        ir_emit_1_1(dc->f, IR_OP_trunc, o, a);
+        x64_set_flag_e(dc, X64_CF, o);
+        x64_set_flag_e(dc, X64_OF, o);
+        break;
+    }
+    }
+    x64_set_flag_ce(dc, X64_AF, 0);
+    x64_set_szp_e(dc, size, res);
+}
+
+void x64_flags_materialize(struct x64_dc *dc)
+{
+    struct ir_func *f = dc->f;
+    if (dc->cc_state == X64_CCS_EAGER)
+        return;
+    if (dc->cc_state == X64_CCS_LAZY) {
+        dc->cc_state = X64_CCS_EAGER;
+        x64_flags_lazy_eager(dc);
+        ir_movi(f, x64_cc_op(dc), X64_CC_EAGER);
+        return;
+    }
+    dc->cc_state = X64_CCS_EAGER;
+    int id = x64_helper(dc, &x64_flags_sync_helper);
+    if (id < 0)
+        return;
+    uint32_t l = ir_new_label(f);
+    ir_brcond(f, IR_COND_eq, x64_cc_op(dc), x64_c32(dc, X64_CC_EAGER), l);
+    ir_call(f, id, IR_NONE, NULL);
+    ir_set_label(f, l);
+}
+
+ir_ref x64_flag(struct x64_dc *dc, enum x64_flag fl)
+{
+    x64_flags_materialize(dc);
+    return x64_flag_g(dc, fl);
+}
+
+void x64_set_flag(struct x64_dc *dc, enum x64_flag fl, ir_ref v32)
+{
+    x64_flags_materialize(dc);
+    x64_set_flag_e(dc, fl, v32);
+}
+
+void x64_set_flag_c(struct x64_dc *dc, enum x64_flag fl, unsigned v)
+{
+    x64_flags_materialize(dc);
+    x64_set_flag_ce(dc, fl, v);
+}
+
+ir_ref x64_get_flag(struct x64_dc *dc, enum x64_flag fl)
+{
+    x64_flags_materialize(dc);
+    return x64_get_flag_e(dc, fl);
+}
+
+void x64_set_szp(struct x64_dc *dc, unsigned size, ir_ref res)
+{
+    x64_flags_materialize(dc);
+    x64_set_szp_e(dc, size, res);
+}
+
+void x64_flags_lazy(struct x64_dc *dc, unsigned kind, unsigned size, ir_ref a, ir_ref b, ir_ref res)
+{
+    struct ir_func *f = dc->f;
+    if (a != IR_NONE)
+        ir_mov(f, x64_cc_a(dc), a);
+    if (b != IR_NONE)
+        ir_mov(f, x64_cc_b(dc), b);
+    ir_mov(f, x64_cc_res(dc), res);
+    ir_movi(f, x64_cc_op(dc), (uint64_t)kind | (uint64_t)size << 4);
+    dc->cc_state = X64_CCS_LAZY;
+    dc->cc_kind = kind;
+    dc->cc_size = size;
+}
+
+void x64_flags_addsub(struct x64_dc *dc, unsigned size, bool sub, ir_ref a, ir_ref b, ir_ref cin,
+                      ir_ref res)
+{
+    if (dc->cc_lazy_ok && cin == IR_NONE) {
+        x64_flags_lazy(dc, sub ? X64_CC_SUB : X64_CC_ADD, size, a, b, res);
+        return;
+    }
+    x64_flags_materialize(dc);
+    x64_flags_addsub_e(dc, size, sub, a, b, cin, res);
+}
+
+void x64_flags_logic(struct x64_dc *dc, unsigned size, ir_ref res)
+{
+    if (dc->cc_lazy_ok) {
+        x64_flags_lazy(dc, X64_CC_LOGIC, size, IR_NONE, IR_NONE, res);
+        return;
+    }
+    x64_flags_materialize(dc);
+    x64_flags_logic_e(dc, size, res);
+}
+
+ir_ref x64_flags_cf64(struct x64_dc *dc)
+{
+    struct ir_func *f = dc->f;
+    ir_ref t = x64_t64(dc);
+    if (dc->cc_state != X64_CCS_LAZY) {
+        ir_emit_1_1(f, IR_OP_zext, t, x64_flag(dc, X64_CF));
+        return t;
+    }
+    unsigned w = 8 * dc->cc_size;
+    ir_ref a = x64_cc_a(dc), res = x64_cc_res(dc);
+    switch (dc->cc_kind) {
+    case X64_CC_ADD:
+    case X64_CC_SUB:
+        if (w == 64) {
+            bool add = dc->cc_kind == X64_CC_ADD;
+            ir_setcond(f, IR_COND_ltu, t, add ? res : a, add ? a : x64_cc_b(dc));
+        } else {
+            ir_extract(f, t, res, w, 1);
+        }
+        break;
+    case X64_CC_LOGIC: ir_movi(f, t, 0); break;
+    case X64_CC_SHL: ir_extract(f, t, a, w - 1, 1); break;
+    case X64_CC_INC:
+    case X64_CC_DEC: ir_mov(f, t, x64_cc_b(dc)); break;
+    default: ir_extract(f, t, a, 0, 1); break; /* SHR SAR MUL ROT */
+    }
+    return t;
+}
+
+bool x64_flags_lazy_rot(struct x64_dc *dc, ir_ref cf, ir_ref of)
+{
+    struct ir_func *f = dc->f;
+    if (!dc->cc_lazy_ok || dc->cc_state != X64_CCS_LAZY)
+        return false;
+    if (dc->cc_kind != X64_CC_ROT) {
+        /* keep the earlier op's AF (raw, bit 4) in cc_b */
+        if (dc->cc_kind == X64_CC_ADD || dc->cc_kind == X64_CC_SUB || dc->cc_kind == X64_CC_INC ||
+            dc->cc_kind == X64_CC_DEC) {
+            bool incdec = dc->cc_kind == X64_CC_INC || dc->cc_kind == X64_CC_DEC;
+            ir_ref t = x64_t64(dc);
+            ir_emit_1_2(f, IR_OP_xor, t, x64_cc_a(dc), incdec ? x64_c64(dc, 1) : x64_cc_b(dc));
+            ir_emit_1_2(f, IR_OP_xor, x64_cc_b(dc), t, x64_cc_res(dc));
+        } else {
+            ir_movi(f, x64_cc_b(dc), 0);
+        }
+    }
+    ir_ref c = x64_t32(dc), p = x64_t64(dc);
+    ir_emit_1_2(f, IR_OP_shl, c, of, x64_c32(dc, 1));
+    ir_emit_1_2(f, IR_OP_or, c, c, cf);
+    ir_emit_1_1(f, IR_OP_zext, p, c);
+    ir_mov(f, x64_cc_a(dc), p);
+    ir_movi(f, x64_cc_op(dc), (uint64_t)X64_CC_ROT | (uint64_t)dc->cc_size << 4);
+    dc->cc_kind = X64_CC_ROT;
+    return true;
+}
+
+/* Condition cc folded from a pending lazy op, or IR_NONE if it does not fold. */
+static ir_ref x64_cond_lazy(struct x64_dc *dc, unsigned cc)
+{
+    struct ir_func *f = dc->f;
+    unsigned size = dc->cc_size;
+    ir_ref t = x64_t32(dc);
+    bool inv = cc & 1;
+    switch (cc >> 1) {
+    case 2: /* E / NE: the truncated result is zero */
+        x64_setcond32(dc, inv ? IR_COND_ne : IR_COND_eq, t,
+                      x64_trunc_size(dc, x64_cc_res(dc), size), x64_c64(dc, 0));
+        return t;
+    case 4: { /* S / NS: the sign bit of the result */
+        ir_ref b = x64_t64(dc);
+        ir_extract(f, b, x64_cc_res(dc), 8 * size - 1, 1);
+        x64_setcond32(dc, inv ? IR_COND_eq : IR_COND_ne, t, b, x64_c64(dc, 0));
+        return t;
+    }
+    default:
+        break;
+    }
+    if (dc->cc_kind != X64_CC_SUB)
+        return IR_NONE;
+    ir_ref a = x64_cc_a(dc), b = x64_cc_b(dc);
+    switch (cc >> 1) {
+    case 1: /* B / AE */
+        x64_setcond32(dc, inv ? IR_COND_geu : IR_COND_ltu, t, a, b);
+        return t;
+    case 3: /* BE / A */
+        x64_setcond32(dc, inv ? IR_COND_gtu : IR_COND_leu, t, a, b);
+        return t;
+    case 6: /* L / GE */
+    case 7: /* LE / G */
+        if (size < 8) {
+            a = x64_sext(dc, a, size);
+            b = x64_sext(dc, b, size);
+        }
+        if (cc >> 1 == 6)
+            x64_setcond32(dc, inv ? IR_COND_ge : IR_COND_lt, t, a, b);
+        else
+            x64_setcond32(dc, inv ? IR_COND_gt : IR_COND_le, t, a, b);
+        return t;
+    default:
+        return IR_NONE;
+    }
+}
+
+ir_ref x64_cond(struct x64_dc *dc, unsigned cc)
+{
+    if (dc->cc_state == X64_CCS_LAZY) {
+        ir_ref t = x64_cond_lazy(dc, cc);
+        if (t != IR_NONE)
+            return t;
+    }
+    x64_flags_materialize(dc);
+    return x64_cond_e(dc, cc);
 }
 
 unsigned x64_insn_cc(const struct x64_dc *dc)

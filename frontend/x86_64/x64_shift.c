@@ -99,6 +99,28 @@ static enum x64_status x64_tr_shift_op(struct x64_dc *dc, enum x64_shift_kind k)
     x64_write(dc, d, addr, res);
     if (is_const && cval == 0)
         return X64_OK;
+    if (is_const && rot && dc->cc_lazy_ok) {
+        /* lazy flags: CF and OF on top of the pending op (x64_flags_lazy_rot) */
+        ir_ref cf = x64_bit_of(dc, res, k == X64_ROL ? 0 : w - 1);
+        ir_ref of = x64_bit_of(dc, res, k == X64_ROL ? w - 1 : w - 2);
+        ir_emit_1_2(f, IR_OP_xor, of, of, cf);
+        if (x64_flags_lazy_rot(dc, cf, of))
+            return X64_OK;
+    }
+    if (is_const && !rot && dc->cc_lazy_ok) {
+        /* lazy flags: the value shifted by count - 1 gives CF (and OF) */
+        ir_ref t = x64_t64(dc);
+        uint64_t c1 = cval - 1;
+        if (k == X64_SHL)
+            ir_emit_1_2(f, IR_OP_shl, t, a, x64_c64(dc, c1));
+        else if (k == X64_SHR)
+            ir_emit_1_2(f, IR_OP_shr, t, a, x64_c64(dc, c1));
+        else
+            ir_emit_1_2(f, IR_OP_sar, t, as, x64_c64(dc, c1));
+        unsigned kind = k == X64_SHL ? X64_CC_SHL : k == X64_SHR ? X64_CC_SHR : X64_CC_SAR;
+        x64_flags_lazy(dc, kind, size, t, k == X64_SHR ? a : IR_NONE, res);
+        return X64_OK;
+    }
 
     /* the flags it changes, and their old values when the count may be 0 */
     static const enum x64_flag shift_flags[] = {X64_CF, X64_OF, X64_ZF, X64_SF, X64_PF};

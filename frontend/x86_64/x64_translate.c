@@ -137,8 +137,55 @@ static bool x64_operands_supported(const struct x64_dc *dc)
     return true;
 }
 
+/* Lazy flags: whether instruction id may run with the flags lazy (it writes
+ * them lazily, reads them only through x64_cond, or does not touch them and
+ * calls no helper that reads cpu->flags), and whether it is one of the
+ * writers that leave them lazy.  Every other instruction gets the flag
+ * globals made current before it is translated. */
+static bool x64_insn_lazy_writer(unsigned id)
+{
+    switch (id) {
+    case X86_INS_ADD: case X86_INS_SUB: case X86_INS_CMP: case X86_INS_AND:
+    case X86_INS_OR: case X86_INS_XOR: case X86_INS_TEST:
+    case X86_INS_SHL: case X86_INS_SHR: case X86_INS_SAR: case X86_INS_IMUL: case X86_INS_MUL:
+    case X86_INS_ROL: case X86_INS_ROR: case X86_INS_INC: case X86_INS_DEC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool x64_insn_lazy_safe(unsigned id)
+{
+    switch (id) {
+    case X86_INS_MOV: case X86_INS_MOVZX: case X86_INS_MOVSX: case X86_INS_MOVSXD:
+    case X86_INS_LEA: case X86_INS_PUSH: case X86_INS_POP: case X86_INS_NOP:
+    case X86_INS_NOT: case X86_INS_XCHG: case X86_INS_BSWAP: case X86_INS_CDQE:
+    case X86_INS_CWDE: case X86_INS_CDQ: case X86_INS_CQO: case X86_INS_MOVABS:
+    case X86_INS_JMP: case X86_INS_CALL: case X86_INS_RET:
+    case X86_INS_JAE: case X86_INS_JA: case X86_INS_JBE: case X86_INS_JB: case X86_INS_JE:
+    case X86_INS_JGE: case X86_INS_JG: case X86_INS_JLE: case X86_INS_JL: case X86_INS_JNE:
+    case X86_INS_JNO: case X86_INS_JNP: case X86_INS_JNS: case X86_INS_JO: case X86_INS_JP:
+    case X86_INS_JS:
+    case X86_INS_SETAE: case X86_INS_SETA: case X86_INS_SETBE: case X86_INS_SETB:
+    case X86_INS_SETE: case X86_INS_SETGE: case X86_INS_SETG: case X86_INS_SETLE:
+    case X86_INS_SETL: case X86_INS_SETNE: case X86_INS_SETNO: case X86_INS_SETNP:
+    case X86_INS_SETNS: case X86_INS_SETO: case X86_INS_SETP: case X86_INS_SETS:
+    case X86_INS_CMOVAE: case X86_INS_CMOVA: case X86_INS_CMOVBE: case X86_INS_CMOVB:
+    case X86_INS_CMOVE: case X86_INS_CMOVGE: case X86_INS_CMOVG: case X86_INS_CMOVLE:
+    case X86_INS_CMOVL: case X86_INS_CMOVNE: case X86_INS_CMOVNO: case X86_INS_CMOVNP:
+    case X86_INS_CMOVNS: case X86_INS_CMOVO: case X86_INS_CMOVP: case X86_INS_CMOVS:
+        return true;
+    default:
+        return x64_insn_lazy_writer(id);
+    }
+}
+
 static enum x64_status x64_decode(struct x64_dc *dc)
 {
+    dc->cc_lazy_ok = x64_insn_lazy_writer(dc->ci->id);
+    if (!x64_insn_lazy_safe(dc->ci->id))
+        x64_flags_materialize(dc);
     if (dc->flags & X64_HF_SYSTEM) {
         enum x64_status st = x64_tr_system(dc);
         if (st != X64_NEXT)
@@ -302,9 +349,54 @@ int x64_translate(void *opaque, struct ir_func *f, uint64_t pc, uint32_t flags, 
 
 /* ---- the CPU state and the frontend object -------------------------------- */
 
+/* The status flags of a pending lazy op (cpu->cc_op != X64_CC_EAGER). */
+static uint64_t x64_lazy_status(const struct x64_cpu *cpu)
+{
+    unsigned kind = cpu->cc_op & 15, size = (cpu->cc_op >> 4) & 15;
+    unsigned w = 8 * size;
+    uint64_t mask = size >= 8 ? ~0ull : (1ull << w) - 1;
+    uint64_t a = cpu->cc_a, b = cpu->cc_b, res = cpu->cc_res;
+    uint64_t cf = 0, of = 0, af = 0;
+    if (kind == X64_CC_SHL) {
+        cf = (a >> (w - 1)) & 1;
+        of = ((res >> (w - 1)) & 1) ^ cf;
+    } else if (kind == X64_CC_SHR) {
+        cf = a & 1;
+        of = (b >> (w - 1)) & 1;
+    } else if (kind == X64_CC_SAR) {
+        cf = a & 1;
+    } else if (kind == X64_CC_INC || kind == X64_CC_DEC) {
+        cf = b & 1;
+        uint64_t sres = kind == X64_CC_INC ? (a ^ res) & (1 ^ res) : (a ^ 1) & (a ^ res);
+        of = (sres >> (w - 1)) & 1;
+        af = ((a ^ 1 ^ res) >> 4) & 1;
+    } else if (kind == X64_CC_ROT) {
+        cf = a & 1;
+        of = (a >> 1) & 1;
+        af = (b >> 4) & 1;
+    } else if (kind == X64_CC_MUL) {
+        cf = of = a & 1;
+    } else if (kind == X64_CC_ADD) {
+        cf = size >= 8 ? res < a : (res >> w) & 1;
+        of = (((a ^ res) & (b ^ res)) >> (w - 1)) & 1;
+        af = ((a ^ b ^ res) >> 4) & 1;
+    } else if (kind == X64_CC_SUB) {
+        cf = size >= 8 ? a < b : (res >> w) & 1;
+        of = (((a ^ b) & (a ^ res)) >> (w - 1)) & 1;
+        af = ((a ^ b ^ res) >> 4) & 1;
+    }
+    uint64_t r = cf | af << 4 | of << 11;
+    r |= (uint64_t)(~__builtin_popcount((unsigned)(res & 0xffu)) & 1) << 2;
+    r |= (uint64_t)((res & mask) == 0) << 6;
+    r |= ((res >> (w - 1)) & 1) << 7;
+    return r;
+}
+
 uint64_t x64_get_rflags(const struct x64_cpu *cpu)
 {
     uint64_t r = (cpu->rflags_other & ~(uint64_t)(X64_RFLAGS_STATUS | X64_RFLAGS_DF)) | 2u;
+    if (cpu->cc_op != X64_CC_EAGER)
+        return r | x64_lazy_status(cpu) | (uint64_t)(cpu->df & 1) << 10;
     r |= (uint64_t)(cpu->flags[X64_CF] & 1) << 0;
     r |= (uint64_t)(~__builtin_popcount(cpu->flags[X64_PF] & 0xffu) & 1) << 2;
     r |= (uint64_t)((cpu->flags[X64_AF] >> 4) & 1) << 4;
@@ -317,6 +409,7 @@ uint64_t x64_get_rflags(const struct x64_cpu *cpu)
 
 void x64_set_rflags(struct x64_cpu *cpu, uint64_t r)
 {
+    cpu->cc_op = X64_CC_EAGER;
     cpu->flags[X64_CF] = (r >> 0) & 1;
     cpu->flags[X64_PF] = ((r >> 2) & 1) ^ 1; /* raw forms: see struct x64_cpu */
     cpu->flags[X64_AF] = r & X64_RFLAGS_AF;

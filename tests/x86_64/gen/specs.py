@@ -488,3 +488,30 @@ for a, b in [("tbyte ptr [rsi]", "tbyte ptr [rsi+16]"), ("qword ptr [rsi]", "qwo
     v(SM, f"fld {b}; fld {a}; fucomip st(0), st(1); fstp st(0)", ALL, [P("rsi")])
     v(SM, f"fld {b}; fld {a}; fucomi st(0), st(1); fstp st(0); fstp st(0)", ALL, [P("rsi")])
     v(SM, f"fld {b}; fld {a}; fcomip st(0), st(1); fstp st(0)", ALL, [P("rsi")])
+
+# lazy flags: conditions folded from the last ALU op in the same block, at
+# every operand size, and the flags computed from the lazy state at the end
+CCS = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"]
+for cc in CCS:
+    v("movs", f"cmp al, bl; set{cc} cl; cmp dx, si; set{cc} dil; cmp r8d, r9d; set{cc} r10b")
+    v("movs", f"sub eax, ebx; cmov{cc} ecx, edx; add r8w, r9w; set{cc} sil; and r10, r11; set{cc} dil")
+    v("movs", f"cmp r8w, r8w; set{cc} cl; mov eax, ebx; cmp rax, rbx; set{cc} dl; cmp bl, bh; set{cc} sil")
+for cc in ["b", "ae", "e", "ne", "s", "ns", "p", "np", "o", "no", "l", "g"]:
+    v("movs", f"shl eax, 1; set{cc} cl; shr bx, 1; set{cc} dl; sar r8b, 1; set{cc} sil", "0x8c5")
+for cc in ["b", "e", "s", "p", "ae", "be"]:
+    v("movs", f"shr eax, 5; set{cc} cl; shl rbx, 13; set{cc} dl; sar r8w, 3; set{cc} sil", SHIFTN)
+for cc in ["o", "b", "no", "ae"]:
+    v("movs", f"imul eax, ebx; set{cc} cl; imul r8w, r9w, 0x1234; set{cc} dl", MUL)
+v("movs", "cmp eax, ebx; jb 1f; inc rcx; 1: add edx, esi; jle 2f; dec rcx; 2: nop")
+v("movs", "xor eax, ebx; inc ecx; adc rdx, rsi; setc al")
+v("movs", "cmp rax, rbx; sbb ecx, ecx; test dl, dl; pushfq; pop rsi")
+# (rotates keep AF; OF after a multi-bit rotate is undefined: not read)
+for cc in ["b", "ae", "e", "ne", "s", "p", "a", "be"]:
+    v("movs", f"add eax, ebx; rol eax, 7; set{cc} cl; sub dx, si; ror dx, 3; ror dx, 1; set{cc} bl")
+    v("movs", f"and r8b, r9b; rol r8b, 1; set{cc} cl; shr r10, 3; ror r10, 9; set{cc} dl", "0x0c5")
+for cc in ["o", "b", "e", "s", "p", "l", "le", "a"]:
+    v("movs", f"add eax, ebx; inc eax; set{cc} cl; cmp r8, r9; dec r8b; set{cc} dl; shl r10w, 1; inc r10w; set{cc} sil")
+v("movs", "stc; inc rax; dec rbx; adc rcx, rdx")
+v("movs", "add rax, rbx; dec rcx; inc rdx; sbb rsi, rdi")
+v("movs", "inc eax; ror eax, 1; setc cl; dec bx; rol bx, 1; seto dl")
+v("movs", "dec r8b; rol r8b, 1; sete cl; pushfq; pop rsi")
