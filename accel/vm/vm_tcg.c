@@ -301,13 +301,11 @@ static int vt_setup(struct vt_vm *vm, const struct x86_boot_state *st, char *err
         return -1;
     }
     vm->tcg_ready = true;
-    size_t size = (sizeof(struct x64_cpu) + 63) & ~(size_t)63;
-    vm->cpu = aligned_alloc(64, size);
+    vm->cpu = (struct x64_cpu *)frontend_cpu_new(&frontend_x86_64);
     if (!vm->cpu) {
         snprintf(err, errlen, "TCG: out of memory");
         return -1;
     }
-    x64_cpu_reset(vm->cpu);
     if ((r = tcg_cpu_init(&vm->tcg, &vm->cpu->head)) < 0) {
         snprintf(err, errlen, "TCG: %s", strerror(-r));
         return -1;

@@ -43,11 +43,8 @@ void a64t_init(struct a64t *h, const struct a64t_config *cfg)
     memset(h, 0, sizeof(*h));
     h->mem = mmap(NULL, A64T_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert_msg(h->mem != MAP_FAILED, "mmap guest memory");
-    h->cpu = aligned_alloc(frontend_aarch64.cpu_align,
-                           (frontend_aarch64.cpu_size + frontend_aarch64.cpu_align - 1) /
-                               frontend_aarch64.cpu_align * frontend_aarch64.cpu_align);
+    h->cpu = (struct a64_cpu *)frontend_cpu_new(&frontend_aarch64);
     ck_assert_ptr_nonnull(h->cpu);
-    frontend_aarch64.cpu_reset(&h->cpu->head);
 
     h->fctx.fe = &frontend_aarch64;
     h->fctx.guest_base = h->mem;

@@ -34,11 +34,8 @@ void x64t_init(struct x64t *h, const struct x64t_config *cfg)
     h->mem = mmap(NULL, X64T_MEM_SIZE, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     ck_assert_msg(h->mem != MAP_FAILED, "mmap guest memory");
-    size_t sz = (frontend_x86_64.cpu_size + frontend_x86_64.cpu_align - 1) /
-                frontend_x86_64.cpu_align * frontend_x86_64.cpu_align;
-    h->cpu = aligned_alloc(frontend_x86_64.cpu_align, sz);
+    h->cpu = (struct x64_cpu *)frontend_cpu_new(&frontend_x86_64);
     ck_assert_ptr_nonnull(h->cpu);
-    frontend_x86_64.cpu_reset(&h->cpu->head);
     h->fctx.fe = &frontend_x86_64;
     h->fctx.guest_base = h->mem;
     h->fctx.can_exec = x64t_can_exec;
